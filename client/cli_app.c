@@ -1,0 +1,474 @@
+#include "cli_app.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "a11y_text.h"
+#include "cli_audio.h"
+#include "cli_command.h"
+#include "cli_conn.h"
+#include "cli_media.h"
+#include "cli_session.h"
+#include "cli_trust.h"
+#include "cli_ui.h"
+#include "hx_err.h"
+#include "hx_log.h"
+#include "hx_ring.h"
+#include "proto_rtp.h"
+#include "proto_srtp.h"
+#include "proto_tls.h"
+
+#define LOG_MODULE "hearth"
+
+struct app {
+  const struct cli_options *opt;
+  uv_loop_t loop;
+  char hostport[CLI_HOST_MAX + 16];
+  char trust_path[4096];
+  SSL_CTX *ssl_ctx;
+  struct cli_media *media;
+  struct cli_audio *audio;
+  struct hx_ring *capture;  /* not owned: the audio device's */
+  struct hx_ring *playback; /* not owned: the audio device's */
+  size_t playback_target;
+  struct cli_session *session;
+  struct cli_conn *conn;
+  struct cli_ui *ui;
+  bool script_file; /* the end of a script file does not quit (a bot) */
+  bool waiting;     /* a /wait is running */
+  bool quitting;
+  int exit_code;
+  uv_timer_t tick, wait_timer;
+  uv_signal_t sigint, sigterm;
+  bool handles_open;
+  uv_udp_t udp;
+  bool udp_open;
+  struct sockaddr_storage media_addr;
+  uint8_t udp_buf[PROTO_RTP_MAX_PACKET + PROTO_SRTP_TRAILER_MAX];
+};
+
+static void out_line(void *userdata, const char *line)
+{
+  (void)userdata;
+  fputs(line, stdout);
+  fputc('\n', stdout);
+  fflush(stdout);
+}
+
+__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
+{
+  char line[CLI_LINE_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  out_line(NULL, line);
+}
+
+static void app_quit(struct app *a, int code)
+{
+  if (a->quitting)
+    return;
+  a->quitting = true;
+  a->exit_code = code;
+  if (a->audio)
+    cli_audio_stop(a->audio);
+  if (a->session && cli_session_in_room(a->session))
+    cli_session_leave(a->session);
+  if (a->conn)
+    cli_conn_close(a->conn);
+  if (a->handles_open) {
+    uv_close((uv_handle_t *)&a->tick, NULL);
+    uv_close((uv_handle_t *)&a->wait_timer, NULL);
+    uv_close((uv_handle_t *)&a->sigint, NULL);
+    uv_close((uv_handle_t *)&a->sigterm, NULL);
+  }
+  if (a->udp_open)
+    uv_close((uv_handle_t *)&a->udp, NULL);
+  if (a->ui)
+    cli_ui_close(a->ui);
+}
+
+/* --- commands --- */
+
+static void pump_commands(void *userdata);
+
+static void on_wait_done(uv_timer_t *t)
+{
+  struct app *a = t->data;
+  a->waiting = false;
+  pump_commands(a);
+}
+
+static void run_command(struct app *a, const struct cli_command *cmd)
+{
+  struct cli_media_stats stats;
+  char line[512], shown[CLI_COMMAND_ARG_MAX];
+  switch (cmd->kind) {
+  case CLI_CMD_NONE:
+    break;
+  case CLI_CMD_WHO:
+    cli_session_who(a->session);
+    break;
+  case CLI_CMD_MUTE:
+  case CLI_CMD_UNMUTE:
+    cli_session_set_muted(a->session, cmd->kind == CLI_CMD_MUTE);
+    break;
+  case CLI_CMD_JOIN:
+    cli_session_join(a->session, cmd->arg);
+    break;
+  case CLI_CMD_LEAVE:
+    cli_session_leave(a->session);
+    break;
+  case CLI_CMD_ROOMS:
+    cli_session_request_rooms(a->session);
+    break;
+  case CLI_CMD_STATS:
+    cli_media_get_stats(a->media, &stats);
+    cli_media_format_stats(&stats, line, sizeof line);
+    out_line(a, line);
+    break;
+  case CLI_CMD_QUIT:
+    app_quit(a, 0);
+    break;
+  case CLI_CMD_HELP:
+    for (size_t i = 0; cli_command_help_line(i); i++)
+      out_line(a, cli_command_help_line(i));
+    break;
+  case CLI_CMD_WAIT:
+    a->waiting = true;
+    uv_timer_start(&a->wait_timer, on_wait_done, (uint64_t)(cmd->seconds * 1000.0 + 0.5), 0);
+    break;
+  case CLI_CMD_USAGE:
+    out_line(a, cmd->arg);
+    break;
+  case CLI_CMD_UNKNOWN:
+    a11y_text_sanitize(shown, sizeof shown, cmd->arg);
+    say("Unknown command %s. Type /help for the list.", shown);
+    break;
+  case CLI_CMD_TEXT:
+    out_line(a, "Typed messages are not available yet; commands start with /. Type /help.");
+    break;
+  }
+}
+
+/* Runs queued lines once the room is joined, one at a time, stopping for a
+ * /wait. */
+static void pump_commands(void *userdata)
+{
+  struct app *a = userdata;
+  char text[CLI_UI_LINE_MAX];
+  enum cli_ui_item item;
+  while (!a->quitting && !a->waiting && cli_session_ready(a->session) &&
+         cli_ui_next(a->ui, &item, text, sizeof text) == HX_OK) {
+    struct cli_command cmd;
+    switch (item) {
+    case CLI_UI_LINE:
+      cli_command_parse(text, a->opt->script != NULL, &cmd);
+      run_command(a, &cmd);
+      break;
+    case CLI_UI_TOO_LONG:
+      say("That line is too long; a command is at most %d characters.", CLI_UI_LINE_MAX - 2);
+      break;
+    case CLI_UI_EOF:
+      if (!a->script_file)
+        app_quit(a, 0);
+      break;
+    }
+  }
+}
+
+/* --- media --- */
+
+static void udp_send(void *userdata, const uint8_t *pkt, size_t len)
+{
+  struct app *a = userdata;
+  if (!a->udp_open)
+    return;
+  uv_buf_t buf = uv_buf_init((char *)pkt, (unsigned)len);
+  /* A full socket buffer drops the packet: late audio is useless. */
+  uv_udp_try_send(&a->udp, &buf, 1, (const struct sockaddr *)&a->media_addr);
+}
+
+static void on_tick(uv_timer_t *t)
+{
+  struct app *a = t->data;
+  cli_media_pump_capture(a->media, a->capture, udp_send, a);
+  cli_media_fill_playback(a->media, a->playback, a->playback_target);
+}
+
+static void on_udp_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+  (void)suggested;
+  struct app *a = h->data;
+  *buf = uv_buf_init((char *)a->udp_buf, sizeof a->udp_buf);
+}
+
+static void on_udp_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
+                        const struct sockaddr *addr, unsigned flags)
+{
+  (void)addr;
+  (void)flags;
+  struct app *a = h->data;
+  if (nread > 0)
+    cli_media_receive(a->media, (uint8_t *)buf->base, (size_t)nread);
+}
+
+static int udp_open(struct app *a)
+{
+  struct sockaddr_storage any = {0};
+  any.ss_family = a->media_addr.ss_family;
+  uv_udp_init(&a->loop, &a->udp);
+  a->udp.data = a;
+  a->udp_open = true;
+  int err = uv_udp_bind(&a->udp, (const struct sockaddr *)&any, 0);
+  if (err == 0)
+    err = uv_udp_recv_start(&a->udp, on_udp_alloc, on_udp_recv);
+  if (err < 0) {
+    hx_log(HX_LOG_WARN, LOG_MODULE, "cannot open the UDP media socket: %s", uv_strerror(err));
+    return HX_ERR_IO;
+  }
+  return HX_OK;
+}
+
+static void on_joined(void *userdata, uint16_t media_port)
+{
+  struct app *a = userdata;
+  if (cli_conn_peer(a->conn, &a->media_addr) != HX_OK)
+    return;
+  if (a->media_addr.ss_family == AF_INET6)
+    ((struct sockaddr_in6 *)&a->media_addr)->sin6_port = htons(media_port);
+  else
+    ((struct sockaddr_in *)&a->media_addr)->sin_port = htons(media_port);
+  if (!a->udp_open)
+    udp_open(a);
+}
+
+/* --- control connection --- */
+
+static int send_control(void *userdata, const char *data, size_t len)
+{
+  struct app *a = userdata;
+  return cli_conn_send(a->conn, data, len);
+}
+
+static enum cli_trust_policy trust_policy(const struct cli_options *o)
+{
+  if (o->trust_new)
+    return CLI_TRUST_POLICY_NEW;
+  if (o->has_fingerprint)
+    return CLI_TRUST_POLICY_PINNED;
+  if (!o->script && isatty(STDIN_FILENO))
+    return CLI_TRUST_POLICY_ASK;
+  return CLI_TRUST_POLICY_REFUSE;
+}
+
+static bool ask_person(void)
+{
+  out_line(NULL, CLI_TRUST_QUESTION);
+  char answer[64];
+  return fgets(answer, sizeof answer, stdin) && cli_trust_answer_is_yes(answer);
+}
+
+static int check_trust(struct app *a, const char *fingerprint)
+{
+  char known[CLI_TRUST_FP_LEN];
+  if (cli_trust_lookup(a->trust_path, a->hostport, known) != HX_OK) {
+    say("Cannot read %s: %s.", a->trust_path, strerror(errno));
+    return HX_ERR_IO;
+  }
+  struct cli_trust_request req = {.path = a->trust_path,
+                                  .hostport = a->hostport,
+                                  .seen = fingerprint,
+                                  .known = known,
+                                  .policy = trust_policy(a->opt),
+                                  .pinned = a->opt->fingerprint};
+  char msg[1024];
+  enum cli_trust_verdict verdict = cli_trust_decide(&req, msg, sizeof msg);
+  if (msg[0])
+    out_line(NULL, msg);
+  if (verdict == CLI_TRUST_ACCEPT)
+    return HX_OK;
+  if (verdict == CLI_TRUST_REFUSE)
+    return HX_ERR_FINGERPRINT;
+  if (verdict == CLI_TRUST_ASK && !ask_person()) {
+    out_line(NULL, "Not trusted. Disconnecting.");
+    return HX_ERR_FINGERPRINT;
+  }
+  if (cli_trust_record(a->trust_path, a->hostport, fingerprint) != HX_OK)
+    hx_log(HX_LOG_WARN, LOG_MODULE, "cannot remember the server in %s", a->trust_path);
+  return HX_OK;
+}
+
+static int on_handshake(void *userdata, const char *fingerprint)
+{
+  struct app *a = userdata;
+  int rc = check_trust(a, fingerprint);
+  /* The reader starts only now, so that the trust question above is the
+   * only thing reading the terminal until it is answered. */
+  if (rc == HX_OK)
+    rc = cli_ui_start(a->ui);
+  if (rc == HX_OK)
+    rc = cli_session_start(a->session);
+  if (rc != HX_OK)
+    app_quit(a, 1);
+  return rc;
+}
+
+static void on_line(void *userdata, const uint8_t *line, size_t len)
+{
+  struct app *a = userdata;
+  cli_session_handle_line(a->session, line, len);
+  if (cli_session_end(a->session) == CLI_SESSION_FAILED)
+    app_quit(a, 1);
+  else
+    pump_commands(a);
+}
+
+static void on_closed(void *userdata, bool established, const char *reason)
+{
+  struct app *a = userdata;
+  if (a->quitting)
+    return;
+  if (!established) {
+    say("Cannot connect to %s: %s. Is hearthd running there?", a->hostport, reason);
+    app_quit(a, 1);
+    return;
+  }
+  bool announced = cli_session_end(a->session) == CLI_SESSION_SHUTDOWN;
+  char detail[256], line[320];
+  snprintf(detail, sizeof detail, "%s.", announced ? "the server shut down" : reason);
+  struct a11y_event_info ev = {.event = A11Y_EV_DISCONNECTED, .detail = detail};
+  a11y_text_event(&ev, line, sizeof line);
+  out_line(NULL, line);
+  /* An announced shutdown is an orderly end; anything else is a failure. */
+  app_quit(a, announced ? 0 : 1);
+}
+
+/* --- set-up --- */
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+  (void)signum;
+  app_quit(s->data, 0);
+}
+
+static int open_parts(struct app *a)
+{
+  const struct cli_options *o = a->opt;
+  if (strchr(o->host, ':'))
+    snprintf(a->hostport, sizeof a->hostport, "[%s]:%u", o->host, (unsigned)o->port);
+  else
+    snprintf(a->hostport, sizeof a->hostport, "%s:%u", o->host, (unsigned)o->port);
+  if (cli_trust_path(getenv("HEARTH_CONFIG_DIR"), getenv("XDG_CONFIG_HOME"), getenv("HOME"),
+                     a->trust_path, sizeof a->trust_path) != HX_OK) {
+    say("Cannot tell where to keep known servers: set HEARTH_CONFIG_DIR or HOME.");
+    return HX_ERR_NOT_FOUND;
+  }
+  int rc = proto_srtp_global_init();
+  if (rc == HX_OK)
+    rc = proto_tls_client_ctx(&a->ssl_ctx);
+  if (rc == HX_OK)
+    rc = cli_media_create(o->frame_ms, &a->media);
+  if (rc != HX_OK) {
+    say("Cannot start: %s.", hx_strerror(rc));
+    return rc;
+  }
+  struct cli_audio_config ac = {.input = o->audio_in,
+                                .output = o->audio_out,
+                                .no_audio = o->no_audio,
+                                .frame_samples = cli_media_frame_samples(a->media)};
+  char err[512];
+  if (cli_audio_open(&ac, &a->audio, err, sizeof err) != HX_OK) {
+    out_line(NULL, err);
+    return HX_ERR_DEVICE;
+  }
+  a->capture = cli_audio_capture_ring(a->audio);
+  a->playback = cli_audio_playback_ring(a->audio);
+  /* One frame plus 10 ms: low latency, yet a device that takes a whole
+   * frame at a time never finds the ring empty between two ticks. */
+  a->playback_target = ac.frame_samples + 480;
+  struct cli_session_config sc = {.name = o->name, .room = o->room, .server = a->hostport};
+  struct cli_session_io io = {
+      .print = out_line, .send = send_control, .joined = on_joined, .userdata = a};
+  rc = cli_session_create(&sc, &io, a->media, &a->session);
+  if (rc != HX_OK) {
+    say("Cannot start: %s.", hx_strerror(rc));
+    return rc;
+  }
+  FILE *in = stdin;
+  a->script_file = o->script && strcmp(o->script, "-") != 0;
+  if (a->script_file && !(in = fopen(o->script, "r"))) {
+    say("Cannot open the script %s: %s.", o->script, strerror(errno));
+    return HX_ERR_IO;
+  }
+  rc = cli_ui_create(&a->loop, in, a->script_file, pump_commands, a, &a->ui);
+  if (rc != HX_OK) {
+    if (a->script_file)
+      fclose(in);
+    say("Cannot start: %s.", hx_strerror(rc));
+    return rc;
+  }
+  return HX_OK;
+}
+
+static int start(struct app *a)
+{
+  uv_timer_init(&a->loop, &a->tick);
+  uv_timer_init(&a->loop, &a->wait_timer);
+  uv_signal_init(&a->loop, &a->sigint);
+  uv_signal_init(&a->loop, &a->sigterm);
+  a->tick.data = a->wait_timer.data = a->sigint.data = a->sigterm.data = a;
+  a->handles_open = true;
+  uv_signal_start(&a->sigint, on_signal, SIGINT);
+  uv_signal_start(&a->sigterm, on_signal, SIGTERM);
+  if (cli_audio_start(a->audio) != HX_OK) {
+    say("Cannot start the audio devices.");
+    return HX_ERR_DEVICE;
+  }
+  uv_timer_start(&a->tick, on_tick, CLI_APP_TICK_MS, CLI_APP_TICK_MS);
+  struct cli_conn_handler h = {
+      .handshake = on_handshake, .line = on_line, .closed = on_closed, .userdata = a};
+  int rc = cli_conn_create(&a->loop, a->ssl_ctx, &h, &a->conn);
+  if (rc == HX_OK)
+    rc = cli_conn_connect(a->conn, a->opt->host, a->opt->port);
+  if (rc != HX_OK)
+    say("Cannot connect to %s: %s. Is hearthd running there?", a->hostport, hx_strerror(rc));
+  return rc;
+}
+
+int cli_app_run(const struct cli_options *opt, int *exit_code)
+{
+  struct app *a = calloc(1, sizeof *a);
+  if (!a)
+    return HX_ERR_NOMEM;
+  a->opt = opt;
+  int rc = uv_loop_init(&a->loop) == 0 ? HX_OK : HX_ERR_IO;
+  if (rc != HX_OK) {
+    free(a);
+    return rc;
+  }
+  rc = open_parts(a);
+  if (rc == HX_OK)
+    rc = start(a);
+  if (rc != HX_OK)
+    app_quit(a, 1);
+  uv_run(&a->loop, UV_RUN_DEFAULT);
+  *exit_code = a->exit_code;
+
+  cli_conn_destroy(a->conn);
+  cli_ui_destroy(a->ui);
+  cli_session_destroy(a->session);
+  cli_audio_close(a->audio);
+  cli_media_destroy(a->media);
+  SSL_CTX_free(a->ssl_ctx);
+  uv_loop_close(&a->loop);
+  free(a);
+  return HX_OK;
+}

@@ -1,0 +1,70 @@
+/* Private to cli_audio*.c: the two kinds of endpoint a cli_audio is built
+ * from. Each direction (capture, playback) is served by exactly one of them:
+ * the PortAudio part (one stream per direction) or the pacer (a thread that
+ * works through WAV files or the null device in real time). cli_audio.c
+ * decides which, and owns the rings both of them touch.
+ * Called from the client's main thread only, like cli_audio.h. */
+#ifndef CLI_AUDIO_IMPL_H
+#define CLI_AUDIO_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define CLI_AUDIO_RATE 48000
+
+struct hx_ring;
+
+/* --- PortAudio (cli_audio_pa.c) --- */
+
+struct cli_audio_pa;
+
+/* Opens an input stream into capture when want_input, an output stream
+ * from playback when want_output (at least one of them). A NULL or
+ * "default" name picks the default device. */
+int cli_audio_pa_open(const char *input, bool want_input, const char *output, bool want_output,
+                      struct hx_ring *capture, struct hx_ring *playback, size_t frame_samples,
+                      struct cli_audio_pa **out, char *err, size_t err_cap);
+int cli_audio_pa_start(struct cli_audio_pa *pa);
+int cli_audio_pa_stop(struct cli_audio_pa *pa);
+void cli_audio_pa_close(struct cli_audio_pa *pa);
+size_t cli_audio_pa_output_latency_samples(const struct cli_audio_pa *pa);
+int cli_audio_pa_list_devices(FILE *out);
+
+/* --- WAV files and the null device (cli_audio_file.c) --- */
+
+enum cli_audio_source {
+  CLI_AUDIO_SOURCE_NONE,    /* capture is someone else's job */
+  CLI_AUDIO_SOURCE_SILENCE, /* null device */
+  CLI_AUDIO_SOURCE_FILE,
+};
+
+enum cli_audio_sink {
+  CLI_AUDIO_SINK_NONE,    /* playback is someone else's job */
+  CLI_AUDIO_SINK_DISCARD, /* null device */
+  CLI_AUDIO_SINK_FILE,
+};
+
+struct cli_audio_pacer_config {
+  enum cli_audio_source source;
+  const char *source_path; /* CLI_AUDIO_SOURCE_FILE only */
+  enum cli_audio_sink sink;
+  const char *sink_path; /* CLI_AUDIO_SINK_FILE only */
+  struct hx_ring *capture;
+  struct hx_ring *playback;
+  size_t frame_samples;
+};
+
+struct cli_audio_pacer;
+
+/* Loads the input file and creates the output file now, so that every
+ * file problem is reported by cli_audio_open. */
+int cli_audio_pacer_open(const struct cli_audio_pacer_config *cfg, struct cli_audio_pacer **out,
+                         char *err, size_t err_cap);
+int cli_audio_pacer_start(struct cli_audio_pacer *p);
+/* Joins the thread; HX_ERR_IO if writing the output file failed. */
+int cli_audio_pacer_stop(struct cli_audio_pacer *p);
+/* Finalises the output file. */
+void cli_audio_pacer_close(struct cli_audio_pacer *p);
+
+#endif

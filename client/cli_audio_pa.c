@@ -1,0 +1,317 @@
+/* PortAudio endpoint: one input-only and/or one output-only stream, each
+ * with a callback that touches only its ring and an atomic counter. Two
+ * streams rather than one duplex stream, so input and output may live on
+ * different host APIs. */
+#include <ctype.h>
+#include <fcntl.h>
+#include <portaudio.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli_audio_impl.h"
+#include "hx_err.h"
+#include "hx_log.h"
+#include "hx_ring.h"
+#include "hx_util.h"
+
+#define LOG_MODULE "audio"
+#define HINT "try --list-devices, or --no-audio to join without sound"
+
+struct cli_audio_pa {
+  PaStream *in_stream;      /* owned; NULL when capture is not ours */
+  PaStream *out_stream;     /* owned; NULL when playback is not ours */
+  struct hx_ring *capture;  /* borrowed from cli_audio */
+  struct hx_ring *playback; /* borrowed from cli_audio */
+  /* Counted in the callbacks, reported at stop: the callback cannot log. */
+  atomic_ulong dropped;  /* captured samples the full capture ring refused */
+  atomic_ulong underrun; /* played samples the playback ring did not have */
+  bool initialised;      /* Pa_Initialize succeeded; Pa_Terminate owed */
+  bool started;
+  size_t output_latency;
+};
+
+static int input_callback(const void *input, void *output, unsigned long frames,
+                          const PaStreamCallbackTimeInfo *time, PaStreamCallbackFlags flags,
+                          void *user)
+{
+  (void)output;
+  (void)time;
+  (void)flags;
+  struct cli_audio_pa *pa = user;
+  if (!input)
+    return paContinue;
+  size_t wrote = hx_ring_write(pa->capture, input, frames);
+  if (wrote < frames)
+    atomic_fetch_add_explicit(&pa->dropped, frames - wrote, memory_order_relaxed);
+  return paContinue;
+}
+
+static int output_callback(const void *input, void *output, unsigned long frames,
+                           const PaStreamCallbackTimeInfo *time, PaStreamCallbackFlags flags,
+                           void *user)
+{
+  (void)input;
+  (void)time;
+  (void)flags;
+  struct cli_audio_pa *pa = user;
+  int16_t *pcm = output;
+  size_t got = hx_ring_read(pa->playback, pcm, frames);
+  if (got < frames) {
+    memset(pcm + got, 0, (frames - got) * sizeof(int16_t));
+    atomic_fetch_add_explicit(&pa->underrun, frames - got, memory_order_relaxed);
+  }
+  return paContinue;
+}
+
+/* ALSA and JACK print pages of probing chatter to stderr while PortAudio
+ * enumerates devices; none of it is for the user, so stderr points at
+ * /dev/null for the duration. Devices are opened at start-up, so little
+ * else can be writing to stderr in that moment. */
+static PaError pa_initialize_quietly(void)
+{
+  fflush(stderr);
+  int saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0);
+  int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  bool muted = saved >= 0 && null_fd >= 0 && dup2(null_fd, STDERR_FILENO) >= 0;
+  PaError e = Pa_Initialize();
+  if (muted)
+    dup2(saved, STDERR_FILENO);
+  if (saved >= 0)
+    close(saved);
+  if (null_fd >= 0)
+    close(null_fd);
+  return e;
+}
+
+static bool contains_ignoring_case(const char *haystack, const char *needle)
+{
+  size_t n = strlen(needle);
+  for (const char *h = haystack; *h; h++) {
+    size_t i = 0;
+    while (i < n && h[i] &&
+           tolower((unsigned char)h[i]) == tolower((unsigned char)needle[i]))
+      i++;
+    if (i == n)
+      return true;
+  }
+  return false;
+}
+
+static int channels_for(const PaDeviceInfo *info, bool input)
+{
+  return input ? info->maxInputChannels : info->maxOutputChannels;
+}
+
+static bool is_default_name(const char *name)
+{
+  return !name || !*name || strcasecmp(name, "default") == 0;
+}
+
+/* An index from --list-devices, else an exact name, else the first name
+ * that contains the text; only devices with channels in this direction. */
+static PaDeviceIndex match_device(const char *name, bool input)
+{
+  PaDeviceIndex count = Pa_GetDeviceCount();
+  long index;
+  if (count > 0 && hx_parse_long(name, 0, count - 1, &index) == HX_OK)
+    return (PaDeviceIndex)index;
+  PaDeviceIndex partial = paNoDevice;
+  for (PaDeviceIndex i = 0; i < count; i++) {
+    const PaDeviceInfo *info = Pa_GetDeviceInfo(i);
+    if (!info || !info->name || channels_for(info, input) < 1)
+      continue;
+    if (strcasecmp(info->name, name) == 0)
+      return i;
+    if (partial == paNoDevice && contains_ignoring_case(info->name, name))
+      partial = i;
+  }
+  return partial;
+}
+
+/* Resolves a name to a device that can do 48 kHz mono 16-bit in this
+ * direction, and fills the stream parameters for it. */
+static int resolve_device(const char *name, bool input, PaStreamParameters *params, char *err,
+                          size_t err_cap)
+{
+  const char *dir = input ? "input" : "output";
+  PaDeviceIndex dev;
+  if (is_default_name(name)) {
+    dev = input ? Pa_GetDefaultInputDevice() : Pa_GetDefaultOutputDevice();
+    if (dev == paNoDevice) {
+      snprintf(err, err_cap, "no default audio %s device; " HINT, dir);
+      return HX_ERR_NOT_FOUND;
+    }
+  } else {
+    dev = match_device(name, input);
+  }
+  const PaDeviceInfo *info = dev == paNoDevice ? NULL : Pa_GetDeviceInfo(dev);
+  if (!info) {
+    snprintf(err, err_cap, "cannot open audio %s \"%s\": no such device; " HINT, dir, name);
+    return HX_ERR_NOT_FOUND;
+  }
+  if (channels_for(info, input) < 1) {
+    snprintf(err, err_cap, "cannot open audio %s \"%s\": the device has no %s channels; " HINT,
+             dir, info->name, dir);
+    return HX_ERR_NOT_FOUND;
+  }
+  *params = (PaStreamParameters){
+      .device = dev,
+      .channelCount = 1,
+      .sampleFormat = paInt16,
+      .suggestedLatency = input ? info->defaultLowInputLatency : info->defaultLowOutputLatency,
+      .hostApiSpecificStreamInfo = NULL,
+  };
+  PaError e = Pa_IsFormatSupported(input ? params : NULL, input ? NULL : params, CLI_AUDIO_RATE);
+  if (e != paFormatIsSupported) {
+    snprintf(err, err_cap,
+             "cannot open audio %s \"%s\": it cannot do 48000 Hz mono 16-bit sound (%s); " HINT,
+             dir, info->name, Pa_GetErrorText(e));
+    return HX_ERR_DEVICE;
+  }
+  return HX_OK;
+}
+
+static int open_stream(struct cli_audio_pa *pa, const char *name, bool input,
+                       size_t frame_samples, char *err, size_t err_cap)
+{
+  PaStreamParameters params;
+  int rc = resolve_device(name, input, &params, err, err_cap);
+  if (rc != HX_OK)
+    return rc;
+  /* Half a frame per callback: the client works in whole frames, and a
+   * smaller buffer would only add callback overhead, a larger one latency. */
+  unsigned long per_buffer = (unsigned long)(frame_samples / 2);
+  PaStream **stream = input ? &pa->in_stream : &pa->out_stream;
+  PaError e = Pa_OpenStream(stream, input ? &params : NULL, input ? NULL : &params,
+                            CLI_AUDIO_RATE, per_buffer, paNoFlag,
+                            input ? input_callback : output_callback, pa);
+  if (e != paNoError) {
+    *stream = NULL;
+    snprintf(err, err_cap, "cannot open audio %s \"%s\": %s; " HINT, input ? "input" : "output",
+             Pa_GetDeviceInfo(params.device)->name, Pa_GetErrorText(e));
+    return HX_ERR_DEVICE;
+  }
+  return HX_OK;
+}
+
+int cli_audio_pa_open(const char *input, bool want_input, const char *output, bool want_output,
+                      struct hx_ring *capture, struct hx_ring *playback, size_t frame_samples,
+                      struct cli_audio_pa **out, char *err, size_t err_cap)
+{
+  *out = NULL;
+  struct cli_audio_pa *pa = calloc(1, sizeof(*pa));
+  if (!pa) {
+    snprintf(err, err_cap, "cannot open audio: out of memory");
+    return HX_ERR_NOMEM;
+  }
+  pa->capture = capture;
+  pa->playback = playback;
+  atomic_init(&pa->dropped, 0);
+  atomic_init(&pa->underrun, 0);
+
+  PaError e = pa_initialize_quietly();
+  if (e != paNoError) {
+    const char *name = want_input ? input : output;
+    snprintf(err, err_cap, "cannot open audio %s \"%s\": the sound system did not start (%s); " HINT,
+             want_input ? "input" : "output", name ? name : "default", Pa_GetErrorText(e));
+    free(pa);
+    return HX_ERR_DEVICE;
+  }
+  pa->initialised = true;
+
+  int rc = HX_OK;
+  if (want_input)
+    rc = open_stream(pa, input, true, frame_samples, err, err_cap);
+  if (rc == HX_OK && want_output)
+    rc = open_stream(pa, output, false, frame_samples, err, err_cap);
+  if (rc != HX_OK) {
+    cli_audio_pa_close(pa);
+    return rc;
+  }
+  const PaStreamInfo *si = pa->out_stream ? Pa_GetStreamInfo(pa->out_stream) : NULL;
+  if (si && si->outputLatency > 0)
+    pa->output_latency = (size_t)(si->outputLatency * CLI_AUDIO_RATE + 0.5);
+  *out = pa;
+  return HX_OK;
+}
+
+int cli_audio_pa_start(struct cli_audio_pa *pa)
+{
+  PaError e = pa->in_stream ? Pa_StartStream(pa->in_stream) : paNoError;
+  if (e == paNoError && pa->out_stream) {
+    e = Pa_StartStream(pa->out_stream);
+    if (e != paNoError && pa->in_stream)
+      Pa_AbortStream(pa->in_stream);
+  }
+  if (e != paNoError) {
+    hx_log(HX_LOG_ERROR, LOG_MODULE, "cannot start audio stream: %s", Pa_GetErrorText(e));
+    return HX_ERR_DEVICE;
+  }
+  pa->started = true;
+  return HX_OK;
+}
+
+int cli_audio_pa_stop(struct cli_audio_pa *pa)
+{
+  if (!pa->started)
+    return HX_OK;
+  pa->started = false;
+  PaError ein = pa->in_stream ? Pa_StopStream(pa->in_stream) : paNoError;
+  PaError eout = pa->out_stream ? Pa_StopStream(pa->out_stream) : paNoError;
+  hx_log(HX_LOG_DEBUG, LOG_MODULE, "audio stopped: %lu capture samples dropped, %lu playback "
+         "samples of silence filled in",
+         atomic_load(&pa->dropped), atomic_load(&pa->underrun));
+  PaError e = ein != paNoError ? ein : eout;
+  if (e != paNoError) {
+    hx_log(HX_LOG_WARN, LOG_MODULE, "cannot stop audio stream: %s", Pa_GetErrorText(e));
+    return HX_ERR_DEVICE;
+  }
+  return HX_OK;
+}
+
+void cli_audio_pa_close(struct cli_audio_pa *pa)
+{
+  if (!pa)
+    return;
+  cli_audio_pa_stop(pa);
+  if (pa->in_stream)
+    Pa_CloseStream(pa->in_stream);
+  if (pa->out_stream)
+    Pa_CloseStream(pa->out_stream);
+  if (pa->initialised)
+    Pa_Terminate();
+  free(pa);
+}
+
+size_t cli_audio_pa_output_latency_samples(const struct cli_audio_pa *pa)
+{
+  return pa->output_latency;
+}
+
+int cli_audio_pa_list_devices(FILE *out)
+{
+  PaError e = pa_initialize_quietly();
+  if (e != paNoError) {
+    hx_log(HX_LOG_ERROR, LOG_MODULE, "the sound system did not start: %s", Pa_GetErrorText(e));
+    return HX_ERR_DEVICE;
+  }
+  PaDeviceIndex count = Pa_GetDeviceCount();
+  PaDeviceIndex def_in = Pa_GetDefaultInputDevice();
+  PaDeviceIndex def_out = Pa_GetDefaultOutputDevice();
+  if (count <= 0)
+    fprintf(out, "no audio devices found\n");
+  for (PaDeviceIndex i = 0; i < count; i++) {
+    const PaDeviceInfo *info = Pa_GetDeviceInfo(i);
+    if (!info)
+      continue;
+    fprintf(out, "%d: %s (in %d, out %d, %.0f Hz)%s%s\n", (int)i, info->name ? info->name : "?",
+            info->maxInputChannels, info->maxOutputChannels, info->defaultSampleRate,
+            i == def_in ? " [default input]" : "", i == def_out ? " [default output]" : "");
+  }
+  Pa_Terminate();
+  return ferror(out) ? HX_ERR_IO : HX_OK;
+}

@@ -1,0 +1,233 @@
+#include "cli_options.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli_command.h"
+#include "hx_err.h"
+#include "hx_util.h"
+
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t cap, const char *fmt,
+                                                       ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, cap, fmt, ap);
+  va_end(ap);
+  return HX_ERR_INVALID;
+}
+
+/* "SHA256:" then 64 hex digits, either case; stored lowercase. */
+static int parse_fingerprint(const char *s, char out[CLI_FINGERPRINT_LEN])
+{
+  static const char prefix[] = "SHA256:";
+  size_t plen = sizeof prefix - 1;
+  if (strncasecmp(s, prefix, plen) != 0 || strlen(s) != plen + 64)
+    return HX_ERR_INVALID;
+  memcpy(out, prefix, plen);
+  for (size_t i = 0; i < 64; i++) {
+    unsigned char c = (unsigned char)s[plen + i];
+    if (!isxdigit(c))
+      return HX_ERR_INVALID;
+    out[plen + i] = (char)tolower(c);
+  }
+  out[plen + 64] = '\0';
+  return HX_OK;
+}
+
+enum opt_id {
+  OPT_SERVER,
+  OPT_NAME,
+  OPT_ROOM,
+  OPT_AUDIO_IN,
+  OPT_AUDIO_OUT,
+  OPT_NO_AUDIO,
+  OPT_SCRIPT,
+  OPT_TRUST_NEW,
+  OPT_FINGERPRINT,
+  OPT_FRAME_MS,
+  OPT_LIST_DEVICES,
+  OPT_HELP,
+  OPT_VERSION,
+};
+
+static const struct {
+  const char *name;
+  enum opt_id id;
+  bool takes_value;
+} option_table[] = {
+    {"--server", OPT_SERVER, true},        {"--name", OPT_NAME, true},
+    {"--room", OPT_ROOM, true},            {"--audio-in", OPT_AUDIO_IN, true},
+    {"--audio-out", OPT_AUDIO_OUT, true},  {"--no-audio", OPT_NO_AUDIO, false},
+    {"--script", OPT_SCRIPT, true},        {"--trust-new", OPT_TRUST_NEW, false},
+    {"--fingerprint", OPT_FINGERPRINT, true}, {"--frame-ms", OPT_FRAME_MS, true},
+    {"--list-devices", OPT_LIST_DEVICES, false}, {"--help", OPT_HELP, false},
+    {"-h", OPT_HELP, false},               {"--version", OPT_VERSION, false},
+};
+
+static int apply(struct cli_options *o, enum opt_id id, const char *opt, const char *value,
+                 char *err, size_t cap)
+{
+  long ms;
+  switch (id) {
+  case OPT_SERVER:
+    if (hx_parse_hostport(value, o->host, sizeof o->host, &o->port, CLI_DEFAULT_PORT) != HX_OK)
+      return fail(err, cap, "bad --server \"%s\": give HOST or HOST:PORT, for example "
+                  "hearth.example.org:7710", value);
+    return HX_OK;
+  case OPT_NAME:
+    if (!*value)
+      return fail(err, cap, "%s is empty: say what others will hear you called", opt);
+    o->name = value;
+    return HX_OK;
+  case OPT_ROOM:
+    if (!*value)
+      return fail(err, cap, "%s is empty: give a room name such as Lobby", opt);
+    o->room = value;
+    return HX_OK;
+  case OPT_AUDIO_IN:
+    o->audio_in = value;
+    return HX_OK;
+  case OPT_AUDIO_OUT:
+    o->audio_out = value;
+    return HX_OK;
+  case OPT_NO_AUDIO:
+    o->no_audio = true;
+    return HX_OK;
+  case OPT_SCRIPT:
+    if (!*value)
+      return fail(err, cap, "%s is empty: give a file, or - for standard input", opt);
+    o->script = value;
+    return HX_OK;
+  case OPT_TRUST_NEW:
+    o->trust_new = true;
+    return HX_OK;
+  case OPT_FINGERPRINT:
+    if (parse_fingerprint(value, o->fingerprint) != HX_OK)
+      return fail(err, cap, "bad --fingerprint \"%s\": it looks like SHA256: followed by 64 "
+                  "hex digits, as hearthd prints it", value);
+    o->has_fingerprint = true;
+    return HX_OK;
+  case OPT_FRAME_MS:
+    if (hx_parse_long(value, 10, 20, &ms) != HX_OK || (ms != 10 && ms != 20))
+      return fail(err, cap, "bad --frame-ms \"%s\": use 10 or 20", value);
+    o->frame_ms = (int)ms;
+    return HX_OK;
+  case OPT_LIST_DEVICES:
+    o->action = CLI_ACTION_LIST_DEVICES;
+    return HX_OK;
+  case OPT_HELP:
+    o->action = CLI_ACTION_HELP;
+    return HX_OK;
+  case OPT_VERSION:
+    o->action = CLI_ACTION_VERSION;
+    return HX_OK;
+  }
+  return HX_ERR_INVALID;
+}
+
+static void defaults(struct cli_options *o)
+{
+  memset(o, 0, sizeof *o);
+  o->action = CLI_ACTION_RUN;
+  o->port = CLI_DEFAULT_PORT;
+  o->room = CLI_DEFAULT_ROOM;
+  o->frame_ms = 20;
+}
+
+int cli_options_parse(int argc, char *const argv[], struct cli_options *o, char *err,
+                      size_t err_cap)
+{
+  defaults(o);
+  if (err_cap)
+    err[0] = '\0';
+  bool seen[OPT_VERSION + 1] = {false};
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    const char *eq = strchr(arg, '=');
+    size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
+    size_t k = 0, n = sizeof option_table / sizeof option_table[0];
+    while (k < n && !(strlen(option_table[k].name) == name_len &&
+                      strncmp(option_table[k].name, arg, name_len) == 0))
+      k++;
+    if (k == n) {
+      if (arg[0] == '-')
+        return fail(err, err_cap, "unknown option %s", arg);
+      return fail(err, err_cap, "unexpected argument \"%s\": every value follows its option",
+                  arg);
+    }
+    const char *opt = option_table[k].name;
+    const char *value = NULL;
+    if (option_table[k].takes_value) {
+      if (eq) {
+        value = eq + 1;
+      } else if (i + 1 < argc) {
+        value = argv[++i];
+      } else {
+        return fail(err, err_cap, "%s needs a value", opt);
+      }
+    } else if (eq) {
+      return fail(err, err_cap, "%s takes no value", opt);
+    }
+    enum opt_id id = option_table[k].id;
+    if (seen[id] && option_table[k].takes_value)
+      return fail(err, err_cap, "%s given twice", opt);
+    seen[id] = true;
+    int rc = apply(o, id, opt, value, err, err_cap);
+    if (rc != HX_OK)
+      return rc;
+  }
+  if (o->action != CLI_ACTION_RUN)
+    return HX_OK;
+  if (!seen[OPT_SERVER])
+    return fail(err, err_cap, "%s", "missing --server: give the server as HOST or HOST:PORT");
+  if (!seen[OPT_NAME])
+    return fail(err, err_cap, "%s", "missing --name: say what others will hear you called");
+  if (o->trust_new && o->has_fingerprint)
+    return fail(err, err_cap, "%s", "--trust-new and --fingerprint cannot be used together");
+  if (o->no_audio && (o->audio_in || o->audio_out))
+    return fail(err, err_cap, "%s",
+                "--no-audio cannot be used with --audio-in or --audio-out");
+  return HX_OK;
+}
+
+void cli_options_usage(FILE *out)
+{
+  fputs("Usage: hearth --server HOST[:PORT] --name NAME [options]\n"
+        "       hearth --list-devices | --help | --version\n"
+        "\n"
+        "Hearth is a voice chat client. It prints one line per event and reads\n"
+        "commands, one a line, from the keyboard or a script.\n"
+        "\n"
+        "Options:\n"
+        "  --server HOST[:PORT]   the hearthd server (port 7710 if not given)\n"
+        "  --name NAME            what others will hear you called\n"
+        "  --room ROOM            the room to join (Lobby if not given)\n"
+        "  --audio-in DEVICE      microphone: a device name or number from\n"
+        "                         --list-devices, or a FILE.wav to play in\n"
+        "  --audio-out DEVICE     speaker: a device name or number, or a FILE.wav\n"
+        "                         to record what you hear\n"
+        "  --no-audio             join without sound (send silence, play nothing)\n"
+        "  --script FILE          run the commands in FILE (- for standard input)\n"
+        "                         once the room is joined; lines starting with #\n"
+        "                         are comments\n"
+        "  --trust-new            trust a server seen for the first time\n"
+        "  --fingerprint SHA256:HEX\n"
+        "                         trust a new server only if its certificate has\n"
+        "                         this fingerprint (hearthd prints it)\n"
+        "  --frame-ms 10|20       audio packet length (20 if not given)\n"
+        "  --list-devices         list audio devices and exit\n"
+        "  --help                 this text\n"
+        "  --version              print the version and exit\n"
+        "\n"
+        "Commands:\n",
+        out);
+  for (size_t i = 0; cli_command_help_line(i); i++)
+    fprintf(out, "  %s\n", cli_command_help_line(i));
+  fputs("\n"
+        "Known servers are kept in $HEARTH_CONFIG_DIR/known_servers, else\n"
+        "$XDG_CONFIG_HOME/hearth/known_servers, else ~/.config/hearth/known_servers.\n",
+        out);
+}

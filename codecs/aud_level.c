@@ -1,0 +1,65 @@
+/* Level meter and mixing primitives. Called from the audio path, so they
+ * never allocate, lock or log. */
+#include "aud_level.h"
+
+#include <math.h>
+
+#define LEVEL_SILENCE 127
+#define FULL_SCALE 32767.0
+
+/* One source scaled by any sane gain stays far below this, and 128 such
+ * sources still sum inside int32; larger products are clipped here rather
+ * than overflowing. */
+#define MIX_PRODUCT_LIMIT 16777216.0f
+
+uint8_t aud_level_dbov(const int16_t *pcm, size_t n)
+{
+  if (!pcm || n == 0)
+    return LEVEL_SILENCE;
+  double sum = 0.0;
+  for (size_t i = 0; i < n; i++)
+    sum += (double)pcm[i] * (double)pcm[i];
+  if (sum == 0.0)
+    return LEVEL_SILENCE;
+  double rms = sqrt(sum / (double)n);
+  double level = -20.0 * log10(rms / FULL_SCALE);
+  if (level <= 0.0)
+    return 0;
+  if (level >= LEVEL_SILENCE)
+    return LEVEL_SILENCE;
+  return (uint8_t)lrint(level);
+}
+
+void aud_mix_add(int32_t *acc, const int16_t *src, size_t n, float gain)
+{
+  /* A NaN gain would make every sample undefined; treat it as muted. */
+  if (!acc || !src || isnan(gain))
+    return;
+  for (size_t i = 0; i < n; i++) {
+    float v = (float)src[i] * gain;
+    if (v > MIX_PRODUCT_LIMIT)
+      v = MIX_PRODUCT_LIMIT;
+    else if (v < -MIX_PRODUCT_LIMIT)
+      v = -MIX_PRODUCT_LIMIT;
+    int64_t sum = (int64_t)acc[i] + (int64_t)lrintf(v);
+    if (sum > INT32_MAX)
+      sum = INT32_MAX;
+    else if (sum < INT32_MIN)
+      sum = INT32_MIN;
+    acc[i] = (int32_t)sum;
+  }
+}
+
+void aud_mix_out(const int32_t *acc, int16_t *out, size_t n)
+{
+  if (!acc || !out)
+    return;
+  for (size_t i = 0; i < n; i++) {
+    int32_t v = acc[i];
+    if (v > INT16_MAX)
+      v = INT16_MAX;
+    else if (v < INT16_MIN)
+      v = INT16_MIN;
+    out[i] = (int16_t)v;
+  }
+}

@@ -1,0 +1,109 @@
+#include "srv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hx_err.h"
+#include "srv_room.h"
+#include "srv_session.h"
+
+int srv_create(const struct srv_options *opt, const struct srv_callbacks *cb, struct srv **out)
+{
+  *out = NULL;
+  unsigned limit = opt && opt->room_limit ? opt->room_limit : SRV_ROOM_LIMIT_DEFAULT;
+  if (limit > SRV_ROOM_LIMIT_MAX)
+    return HX_ERR_INVALID;
+  struct srv *srv = calloc(1, sizeof *srv);
+  if (!srv)
+    return HX_ERR_NOMEM;
+  srv->motd = strdup(opt && opt->motd ? opt->motd : SRV_MOTD_DEFAULT);
+  if (!srv->motd) {
+    free(srv);
+    return HX_ERR_NOMEM;
+  }
+  srv->room_limit = limit;
+  srv->max_sessions = opt && opt->max_sessions ? opt->max_sessions : SRV_MAX_SESSIONS;
+  srv->media_port = opt ? opt->media_port : 0;
+  srv->next_session_id = 1;
+  srv_ssrc_init(&srv->ssrcs);
+  if (cb)
+    srv->cb = *cb;
+  int rc = srv_room_create(srv, SRV_LOBBY, "", limit, NULL);
+  if (rc != HX_OK) {
+    srv_destroy(srv);
+    return rc;
+  }
+  *out = srv;
+  return HX_OK;
+}
+
+void srv_destroy(struct srv *srv)
+{
+  if (!srv)
+    return;
+  srv->quiet = true;
+  while (srv->sessions)
+    srv_session_close(srv->sessions);
+  while (srv->rooms) {
+    struct srv_room *next = srv->rooms->next;
+    srv_room_free(srv->rooms);
+    srv->rooms = next;
+  }
+  srv_ssrc_free(&srv->ssrcs);
+  free(srv->motd);
+  free(srv);
+}
+
+void srv_set_callbacks(struct srv *srv, const struct srv_callbacks *cb) { srv->cb = *cb; }
+
+json_t *srv_msg_new(const char *type, json_int_t id)
+{
+  json_t *msg = json_object();
+  if (!msg)
+    return NULL;
+  if (json_object_set_new(msg, "type", json_string(type)) != 0 ||
+      (id >= 0 && json_object_set_new(msg, "id", json_integer(id)) != 0)) {
+    json_decref(msg);
+    return NULL;
+  }
+  return msg;
+}
+
+void srv_send(struct srv *srv, uint64_t session_id, json_t *msg)
+{
+  if (!msg)
+    return;
+  if (!srv->quiet && srv->cb.send_msg)
+    srv->cb.send_msg(srv->cb.ud, session_id, msg);
+  json_decref(msg);
+}
+
+void srv_send_error(struct srv *srv, uint64_t session_id, json_int_t id, enum proto_error code,
+                    const char *fmt, ...)
+{
+  char message[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(message, sizeof message, fmt, ap);
+  va_end(ap);
+  json_t *msg = proto_msg_error(id, code, message);
+  if (!msg) {
+    /* The message may have been cut inside a UTF-8 sequence (it quotes a
+     * name the client sent); the code alone still tells the client. */
+    msg = proto_msg_error(id, code, "The request failed.");
+  }
+  srv_send(srv, session_id, msg);
+}
+
+void srv_announce_shutdown(struct srv *srv)
+{
+  for (struct srv_session *s = srv->sessions; s; s = s->next) {
+    json_t *msg = srv_msg_new("event", -1);
+    if (!msg)
+      continue;
+    json_object_set_new(msg, "event", json_string("shutdown"));
+    json_object_set_new(msg, "message", json_string("The server is shutting down."));
+    srv_send(srv, s->id, msg);
+  }
+}

@@ -1,0 +1,46 @@
+/* One control connection's state: line framing, the hello gate and request
+ * dispatch. Bytes in through srv_session_feed(); everything out goes through
+ * the srv callbacks. Not thread-safe: call from the loop thread. */
+#ifndef SRV_SESSION_H
+#define SRV_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto_msg.h"
+#include "srv.h"
+#include "srv_name.h"
+
+/* Rejected lines logged per session; later ones are only counted, so one
+ * client cannot flood the log. */
+#define SRV_SESSION_LOG_LINES 10
+
+struct srv_member;
+
+struct srv_session {
+  struct srv *srv;
+  struct srv_session *prev, *next; /* in srv->sessions */
+  uint64_t id;
+  void *userdata; /* the network layer's connection; not owned */
+  struct proto_framer framer;
+  bool authenticated;
+  bool closing; /* too_big: nothing more is read */
+  bool muted;
+  char name[SRV_NAME_BYTES];
+  struct srv_member *member; /* owned; NULL when in no room */
+  unsigned rejected;         /* lines answered with an error */
+};
+
+/* Opens a session for a new connection. HX_ERR_FULL when the server holds
+ * max_sessions already (reply server_full and close), HX_ERR_NOMEM. */
+int srv_session_open(struct srv *srv, void *userdata, struct srv_session **out);
+/* Leaves the room (the others get event "left") and frees. NULL: no-op. */
+void srv_session_close(struct srv_session *s);
+/* Plaintext from the connection. Handles every complete line. Returns
+ * HX_ERR_TOO_BIG after a line passed the limit: too_big was sent and
+ * close_session requested; further bytes are ignored. */
+int srv_session_feed(struct srv_session *s, const uint8_t *buf, size_t len);
+struct srv_session *srv_session_find(struct srv *srv, uint64_t id);
+
+#endif

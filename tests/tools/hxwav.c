@@ -1,0 +1,215 @@
+/* Audio measurements for the integration tests, on WAV files:
+ *   hxwav xcorr REF.wav REC.wav [MIN]  best normalised cross-correlation of
+ *                                       REF inside REC, and its lag in ms;
+ *                                       exit 1 when below MIN
+ *   hxwav rms FILE.wav [START END]      RMS level in dBFS of a span (s)
+ *   hxwav gap REF.wav REC.wav           longest run of silence (ms) in REC
+ *                                       where REF, aligned, has speech
+ *   hxwav duration FILE.wav             length in seconds
+ * Both files are read as 8 kHz mono: speech correlation lives below 4 kHz,
+ * and it keeps a brute-force lag search fast enough for a test. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aud_wav.h"
+#include "hx_err.h"
+
+#define XCORR_RATE 8000
+
+static int load(const char *path, int rate, int16_t **pcm, size_t *n)
+{
+  int err = aud_wav_load(path, rate, pcm, n);
+  if (err != HX_OK)
+    fprintf(stderr, "hxwav: cannot read %s: %s\n", path, hx_strerror(err));
+  return err;
+}
+
+/* Trims leading and trailing near-silence from the reference so the lag is
+ * that of its speech, not of padding. */
+static void speech_span(const int16_t *x, size_t n, size_t *start, size_t *end)
+{
+  const int threshold = 300;
+  size_t s = 0, e = n;
+  while (s < n && abs(x[s]) < threshold)
+    s++;
+  while (e > s && abs(x[e - 1]) < threshold)
+    e--;
+  *start = s;
+  *end = e;
+}
+
+/* Finds where the speech of ref best matches inside rec. */
+struct match {
+  double correlation;
+  long lag;           /* samples: rec index = ref index + lag */
+};
+
+static int best_match(const int16_t *ref, size_t nref, const int16_t *rec, size_t nrec,
+                      struct match *m)
+{
+  size_t s, e;
+  speech_span(ref, nref, &s, &e);
+  size_t len = e - s;
+  if (len == 0 || len > nrec) {
+    fprintf(stderr, "hxwav: reference has no speech or recording is shorter than it\n");
+    return -1;
+  }
+  double ref_energy = 0;
+  for (size_t i = 0; i < len; i++)
+    ref_energy += (double)ref[s + i] * ref[s + i];
+  /* Running energy of the recording window, updated as the window slides. */
+  double win_energy = 0;
+  for (size_t i = 0; i < len; i++)
+    win_energy += (double)rec[i] * rec[i];
+  m->correlation = -2;
+  m->lag = 0;
+  for (size_t off = 0; off + len <= nrec; off++) {
+    if (off > 0) {
+      win_energy -= (double)rec[off - 1] * rec[off - 1];
+      win_energy += (double)rec[off + len - 1] * rec[off + len - 1];
+    }
+    if (win_energy <= 1)
+      continue;
+    double dot = 0;
+    for (size_t i = 0; i < len; i++)
+      dot += (double)ref[s + i] * rec[off + i];
+    double c = dot / sqrt(ref_energy * win_energy);
+    if (c > m->correlation) {
+      m->correlation = c;
+      m->lag = (long)off - (long)s;
+    }
+  }
+  return 0;
+}
+
+static int cmd_xcorr(int argc, char **argv)
+{
+  if (argc < 4) {
+    fprintf(stderr, "usage: hxwav xcorr REF.wav REC.wav [MIN]\n");
+    return 2;
+  }
+  double min = argc > 4 ? strtod(argv[4], NULL) : -1;
+  int16_t *ref, *rec;
+  size_t nref, nrec;
+  if (load(argv[2], XCORR_RATE, &ref, &nref) || load(argv[3], XCORR_RATE, &rec, &nrec))
+    return 2;
+  struct match m;
+  int err = best_match(ref, nref, rec, nrec, &m);
+  free(ref);
+  free(rec);
+  if (err)
+    return 2;
+  printf("correlation %.3f lag %.1f ms\n", m.correlation, (double)m.lag * 1000.0 / XCORR_RATE);
+  if (min >= 0 && m.correlation < min) {
+    fprintf(stderr, "hxwav: correlation %.3f is below %.3f\n", m.correlation, min);
+    return 1;
+  }
+  return 0;
+}
+
+static double window_rms(const int16_t *x, size_t n)
+{
+  double sum = 0;
+  for (size_t i = 0; i < n; i++)
+    sum += (double)x[i] * x[i];
+  return n ? sqrt(sum / (double)n) : 0;
+}
+
+static int cmd_gap(int argc, char **argv)
+{
+  if (argc < 4) {
+    fprintf(stderr, "usage: hxwav gap REF.wav REC.wav\n");
+    return 2;
+  }
+  int16_t *ref, *rec;
+  size_t nref, nrec;
+  if (load(argv[2], XCORR_RATE, &ref, &nref) || load(argv[3], XCORR_RATE, &rec, &nrec))
+    return 2;
+  struct match m;
+  if (best_match(ref, nref, rec, nrec, &m)) {
+    free(ref);
+    free(rec);
+    return 2;
+  }
+  /* 10 ms windows: speech in the reference is louder than -40 dBFS; silence
+   * in the recording is quieter than -55 dBFS. */
+  const size_t win = XCORR_RATE / 100;
+  const double speech = 32768 * 0.01, quiet = 32768 * 0.00178;
+  int run = 0, longest = 0;
+  for (size_t i = 0; i + win <= nref; i += win) {
+    long j = (long)i + m.lag;
+    if (j < 0 || (size_t)j + win > nrec)
+      continue;
+    if (window_rms(ref + i, win) < speech) {
+      run = 0;
+      continue;
+    }
+    run = window_rms(rec + j, win) < quiet ? run + 1 : 0;
+    if (run > longest)
+      longest = run;
+  }
+  printf("%d\n", longest * 10);
+  free(ref);
+  free(rec);
+  return 0;
+}
+
+static int cmd_rms(int argc, char **argv)
+{
+  if (argc < 3) {
+    fprintf(stderr, "usage: hxwav rms FILE.wav [START END]\n");
+    return 2;
+  }
+  int16_t *pcm;
+  size_t n;
+  if (load(argv[2], 48000, &pcm, &n))
+    return 2;
+  size_t from = 0, to = n;
+  if (argc >= 5) {
+    from = (size_t)(strtod(argv[3], NULL) * 48000);
+    to = (size_t)(strtod(argv[4], NULL) * 48000);
+    if (to > n)
+      to = n;
+    if (from > to)
+      from = to;
+  }
+  double sum = 0;
+  for (size_t i = from; i < to; i++)
+    sum += (double)pcm[i] * pcm[i];
+  double rms = to > from ? sqrt(sum / (double)(to - from)) : 0;
+  double db = rms > 0 ? 20 * log10(rms / 32768.0) : -120;
+  printf("%.1f\n", db);
+  free(pcm);
+  return 0;
+}
+
+static int cmd_duration(int argc, char **argv)
+{
+  if (argc < 3) {
+    fprintf(stderr, "usage: hxwav duration FILE.wav\n");
+    return 2;
+  }
+  int16_t *pcm;
+  size_t n;
+  if (load(argv[2], 48000, &pcm, &n))
+    return 2;
+  printf("%.3f\n", (double)n / 48000.0);
+  free(pcm);
+  return 0;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc >= 2 && strcmp(argv[1], "xcorr") == 0)
+    return cmd_xcorr(argc, argv);
+  if (argc >= 2 && strcmp(argv[1], "gap") == 0)
+    return cmd_gap(argc, argv);
+  if (argc >= 2 && strcmp(argv[1], "rms") == 0)
+    return cmd_rms(argc, argv);
+  if (argc >= 2 && strcmp(argv[1], "duration") == 0)
+    return cmd_duration(argc, argv);
+  fprintf(stderr, "usage: hxwav xcorr|gap|rms|duration ...\n");
+  return 2;
+}

@@ -1,0 +1,129 @@
+/* Level meter (RFC 6464 -dBov) and mixing helpers. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+
+#include "aud_level.h"
+
+#define N 4800
+#define TWO_PI 6.283185307179586
+
+static void level_full_scale_square_is_zero(void **state)
+{
+  (void)state;
+  int16_t pcm[N];
+  for (size_t i = 0; i < N; i++)
+    pcm[i] = (i / 24) % 2 ? 32767 : -32767;
+  assert_int_equal(aud_level_dbov(pcm, N), 0);
+  for (size_t i = 0; i < N; i++)
+    pcm[i] = (i / 24) % 2 ? 32767 : -32768; /* a hair above full scale */
+  assert_int_equal(aud_level_dbov(pcm, N), 0);
+}
+
+static void level_silence_is_127(void **state)
+{
+  (void)state;
+  int16_t pcm[N] = {0};
+  assert_int_equal(aud_level_dbov(pcm, N), 127);
+  assert_int_equal(aud_level_dbov(pcm, 0), 127);
+  assert_int_equal(aud_level_dbov(NULL, 10), 127);
+}
+
+static void level_minus_20_dbfs_sine_is_23(void **state)
+{
+  (void)state;
+  int16_t pcm[N];
+  for (size_t i = 0; i < N; i++)
+    pcm[i] = (int16_t)lrint(3276.7 * sin(TWO_PI * 1000.0 * (double)i / 48000.0));
+  /* -20 dB peak, and a sine's RMS is 3 dB under its peak. */
+  assert_int_equal(aud_level_dbov(pcm, N), 23);
+}
+
+static void level_constant_one_is_90(void **state)
+{
+  (void)state;
+  int16_t pcm[N];
+  for (size_t i = 0; i < N; i++)
+    pcm[i] = 1;
+  assert_int_equal(aud_level_dbov(pcm, N), 90);
+}
+
+static void level_below_range_clamps_to_127(void **state)
+{
+  (void)state;
+  static int16_t pcm[48000];
+  pcm[100] = 1; /* about -137 dBov over a second */
+  assert_int_equal(aud_level_dbov(pcm, 48000), 127);
+}
+
+static void mix_add_applies_gain_and_accumulates(void **state)
+{
+  (void)state;
+  int32_t acc[3] = {0, 0, 0};
+  const int16_t a[3] = {1000, -1000, 3};
+  const int16_t b[3] = {100, 100, 100};
+  aud_mix_add(acc, a, 3, 0.5f);
+  aud_mix_add(acc, b, 3, 2.0f);
+  assert_int_equal(acc[0], 700);
+  assert_int_equal(acc[1], -300);
+  assert_int_equal(acc[2], 202);
+}
+
+static void mix_add_saturates_instead_of_overflowing(void **state)
+{
+  (void)state;
+  int32_t acc[2] = {INT32_MAX - 1, INT32_MIN + 1};
+  const int16_t src[2] = {1000, -1000};
+  aud_mix_add(acc, src, 2, 1.0f);
+  assert_int_equal(acc[0], INT32_MAX);
+  assert_int_equal(acc[1], INT32_MIN);
+
+  int32_t big[2] = {0, 0};
+  aud_mix_add(big, src, 2, 1e30f);
+  assert_true(big[0] > 0 && big[0] <= 16777216);
+  assert_true(big[1] < 0 && big[1] >= -16777216);
+}
+
+static void mix_add_nan_gain_adds_nothing(void **state)
+{
+  (void)state;
+  int32_t acc[2] = {5, 6};
+  const int16_t src[2] = {1000, -1000};
+  aud_mix_add(acc, src, 2, NAN);
+  assert_int_equal(acc[0], 5);
+  assert_int_equal(acc[1], 6);
+}
+
+static void mix_out_saturates_to_int16(void **state)
+{
+  (void)state;
+  const int32_t acc[6] = {40000, -40000, 123, -123, 32767, -32768};
+  int16_t out[6];
+  aud_mix_out(acc, out, 6);
+  assert_int_equal(out[0], 32767);
+  assert_int_equal(out[1], -32768);
+  assert_int_equal(out[2], 123);
+  assert_int_equal(out[3], -123);
+  assert_int_equal(out[4], 32767);
+  assert_int_equal(out[5], -32768);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(level_full_scale_square_is_zero),
+      cmocka_unit_test(level_silence_is_127),
+      cmocka_unit_test(level_minus_20_dbfs_sine_is_23),
+      cmocka_unit_test(level_constant_one_is_90),
+      cmocka_unit_test(level_below_range_clamps_to_127),
+      cmocka_unit_test(mix_add_applies_gain_and_accumulates),
+      cmocka_unit_test(mix_add_saturates_instead_of_overflowing),
+      cmocka_unit_test(mix_add_nan_gain_adds_nothing),
+      cmocka_unit_test(mix_out_saturates_to_int16),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,319 @@
+/* cli_audio: the WAV-file and null devices run in real time and move the
+ * right samples; every way of failing to open says what went wrong. The
+ * PortAudio backend is exercised here only through its error path (the
+ * machine may have no sound system); tests/e2e runs it for real. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "aud_wav.h"
+#include "cli_audio.h"
+#include "hx_err.h"
+#include "hx_ring.h"
+#include "hx_util.h"
+
+/* ALSA's plugins, loaded while PortAudio probes devices, keep allocations
+ * from their constructors for the life of the process; under
+ * LeakSanitizer that is their leak, not ours. The plugins have no frame
+ * pointers, so only the slow unwinder sees libasound in the stack. Without
+ * ASan nothing calls these. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void) { return "fast_unwind_on_malloc=0"; }
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void) { return "leak:libasound.so\n"; }
+
+#define RATE 48000
+#define INPUT_SAMPLES 14400 /* 0.3 s */
+
+struct fixture {
+  char dir[64];
+  char in_path[128];
+  char out_path[128];
+};
+
+static int setup(void **state)
+{
+  struct fixture *f = calloc(1, sizeof(*f));
+  assert_non_null(f);
+  snprintf(f->dir, sizeof(f->dir), "/tmp/test_cli_audio.XXXXXX");
+  assert_non_null(mkdtemp(f->dir));
+  snprintf(f->in_path, sizeof(f->in_path), "%s/in.wav", f->dir);
+  snprintf(f->out_path, sizeof(f->out_path), "%s/out.wav", f->dir);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  struct fixture *f = *state;
+  unlink(f->in_path);
+  unlink(f->out_path);
+  rmdir(f->dir);
+  free(f);
+  return 0;
+}
+
+/* A ramp 1, 2, 3, ...: no zero in it, so it can be found in the output,
+ * and any lost, repeated or reordered sample shows. */
+static int16_t ramp(size_t i) { return (int16_t)(i + 1); }
+
+static void write_ramp_wav(const char *path)
+{
+  int16_t pcm[INPUT_SAMPLES];
+  for (size_t i = 0; i < INPUT_SAMPLES; i++)
+    pcm[i] = ramp(i);
+  struct aud_wav_writer *w;
+  assert_int_equal(aud_wav_open_write(path, RATE, 1, &w), HX_OK);
+  assert_int_equal(aud_wav_write(w, pcm, INPUT_SAMPLES), HX_OK);
+  assert_int_equal(aud_wav_close_write(w), HX_OK);
+}
+
+static void file_device_loops_input_file_to_output_file_in_real_time(void **state)
+{
+  struct fixture *f = *state;
+  write_ramp_wav(f->in_path);
+  struct cli_audio_config cfg = {
+      .input = f->in_path, .output = f->out_path, .frame_samples = 480};
+  struct cli_audio *a;
+  char err[256];
+  assert_int_equal(cli_audio_open(&cfg, &a, err, sizeof(err)), HX_OK);
+  struct hx_ring *cap = cli_audio_capture_ring(a);
+  struct hx_ring *play = cli_audio_playback_ring(a);
+  assert_int_equal(cli_audio_output_latency_samples(a), 0);
+
+  uint64_t t0 = hx_clock_ns();
+  assert_int_equal(cli_audio_start(a), HX_OK);
+  size_t looped = 0;
+  while (hx_clock_ns() - t0 < 500000000u) {
+    int16_t buf[960];
+    size_t n = hx_ring_read(cap, buf, 960);
+    assert_int_equal(hx_ring_write(play, buf, n), n);
+    looped += n;
+    hx_sleep_ns(2000000);
+  }
+  assert_int_equal(cli_audio_stop(a), HX_OK);
+  uint64_t elapsed_ns = hx_clock_ns() - t0;
+  cli_audio_close(a);
+  /* The capture side ran at the real-time rate. */
+  assert_in_range(looped, RATE * 4 / 10, RATE * 6 / 10);
+
+  int16_t *out;
+  size_t n;
+  assert_int_equal(aud_wav_load(f->out_path, RATE, &out, &n), HX_OK);
+  size_t expected = (size_t)(elapsed_ns * RATE / 1000000000u);
+  assert_in_range(n, expected - RATE / 10, expected + RATE / 10);
+
+  size_t off = 0;
+  while (off < n && out[off] == 0)
+    off++;
+  assert_true(off + INPUT_SAMPLES <= n);
+  /* The loop through the client adds at most a few frames of delay. */
+  assert_in_range(off, 1, 4800);
+  for (size_t i = 0; i < INPUT_SAMPLES; i++)
+    assert_int_equal(out[off + i], ramp(i));
+  /* After the input ends the device captures silence. */
+  for (size_t i = off + INPUT_SAMPLES; i < n; i++)
+    assert_int_equal(out[i], 0);
+  free(out);
+}
+
+static void null_device_captures_silence_at_real_time_pace(void **state)
+{
+  (void)state;
+  struct cli_audio_config cfg = {.no_audio = true, .frame_samples = 480};
+  struct cli_audio *a;
+  char err[256];
+  assert_int_equal(cli_audio_open(&cfg, &a, err, sizeof(err)), HX_OK);
+  struct hx_ring *cap = cli_audio_capture_ring(a);
+  struct hx_ring *play = cli_audio_playback_ring(a);
+  assert_int_equal(cli_audio_start(a), HX_OK);
+
+  uint64_t t0 = hx_clock_ns();
+  size_t captured = 0;
+  int16_t noise[480];
+  for (size_t i = 0; i < 480; i++)
+    noise[i] = 1000;
+  while (hx_clock_ns() - t0 < 300000000u) {
+    int16_t buf[960];
+    size_t n = hx_ring_read(cap, buf, 960);
+    for (size_t i = 0; i < n; i++)
+      assert_int_equal(buf[i], 0);
+    captured += n;
+    hx_ring_write(play, noise, 480);
+    hx_sleep_ns(5000000);
+  }
+  /* Writing 480 per 5 ms while the device takes 480 per 10 ms: the ring
+   * fills up only if the device drains nothing. */
+  assert_true(hx_ring_readable(play) < hx_ring_capacity(play));
+  assert_int_equal(cli_audio_stop(a), HX_OK);
+  cli_audio_close(a);
+  assert_in_range(captured, 14400 * 8 / 10, 14400 * 12 / 10);
+}
+
+static void null_device_drains_playback(void **state)
+{
+  (void)state;
+  struct cli_audio_config cfg = {.no_audio = true, .frame_samples = 960};
+  struct cli_audio *a;
+  char err[256];
+  assert_int_equal(cli_audio_open(&cfg, &a, err, sizeof(err)), HX_OK);
+  struct hx_ring *play = cli_audio_playback_ring(a);
+  int16_t block[4800] = {0};
+  assert_int_equal(hx_ring_write(play, block, 4800), 4800);
+  assert_int_equal(cli_audio_start(a), HX_OK);
+  hx_sleep_ns(200000000);
+  assert_int_equal(cli_audio_stop(a), HX_OK);
+  /* 100 ms of samples are gone after 200 ms. */
+  assert_int_equal(hx_ring_readable(play), 0);
+  cli_audio_close(a);
+}
+
+static void missing_input_file_is_named_in_error(void **state)
+{
+  struct fixture *f = *state;
+  char path[160];
+  snprintf(path, sizeof(path), "%s/missing.wav", f->dir);
+  struct cli_audio_config cfg = {.input = path, .no_audio = true, .frame_samples = 480};
+  struct cli_audio *a = (struct cli_audio *)&cfg;
+  char err[256];
+  assert_int_equal(cli_audio_open(&cfg, &a, err, sizeof(err)), HX_ERR_IO);
+  assert_null(a);
+  assert_non_null(strstr(err, "cannot open audio input \""));
+  assert_non_null(strstr(err, path));
+  assert_non_null(strstr(err, "No such file or directory"));
+}
+
+static void uncreatable_output_file_is_named_in_error(void **state)
+{
+  struct fixture *f = *state;
+  char path[160];
+  snprintf(path, sizeof(path), "%s/no-such-dir/out.wav", f->dir);
+  struct cli_audio_config cfg = {.output = path, .no_audio = true, .frame_samples = 480};
+  struct cli_audio *a = (struct cli_audio *)&cfg;
+  char err[256];
+  assert_int_not_equal(cli_audio_open(&cfg, &a, err, sizeof(err)), HX_OK);
+  assert_null(a);
+  assert_non_null(strstr(err, "cannot create audio output \""));
+  assert_non_null(strstr(err, path));
+}
+
+static void unknown_device_error_suggests_list_devices(void **state)
+{
+  (void)state;
+  /* Whether or not the sound system starts here, no device has this name,
+   * and the sentence must tell the user how to find the right one. */
+  struct cli_audio_config cfg = {
+      .input = "no-such-device-xyz", .output = "no-such-device-xyz", .frame_samples = 480};
+  struct cli_audio *a = (struct cli_audio *)&cfg;
+  char err[256];
+  assert_int_not_equal(cli_audio_open(&cfg, &a, err, sizeof(err)), HX_OK);
+  assert_null(a);
+  assert_non_null(strstr(err, "\"no-such-device-xyz\""));
+  assert_non_null(strstr(err, "--list-devices"));
+  assert_non_null(strstr(err, "--no-audio"));
+}
+
+static void frame_sizes_are_checked(void **state)
+{
+  (void)state;
+  static const struct {
+    size_t frame_samples;
+    int rc;
+  } cases[] = {
+      {0, HX_ERR_INVALID},  {1, HX_OK},           {480, HX_OK},
+      {960, HX_OK},         {12000, HX_OK},       {12001, HX_ERR_INVALID},
+      {0xffffffffu, HX_ERR_INVALID}, {SIZE_MAX, HX_ERR_INVALID},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    struct cli_audio_config cfg = {.no_audio = true, .frame_samples = cases[i].frame_samples};
+    struct cli_audio *a;
+    char err[256];
+    assert_int_equal(cli_audio_open(&cfg, &a, err, sizeof(err)), cases[i].rc);
+    if (cases[i].rc == HX_OK)
+      assert_non_null(a);
+    else
+      assert_true(a == NULL && err[0] != '\0');
+    cli_audio_close(a);
+  }
+}
+
+static void start_stop_follow_the_lifecycle(void **state)
+{
+  (void)state;
+  struct cli_audio_config cfg = {.no_audio = true, .frame_samples = 480};
+  struct cli_audio *a;
+  char err[256];
+  assert_int_equal(cli_audio_open(&cfg, &a, err, sizeof(err)), HX_OK);
+  assert_int_equal(cli_audio_stop(a), HX_OK);
+  assert_int_equal(cli_audio_start(a), HX_OK);
+  assert_int_equal(cli_audio_start(a), HX_ERR_STATE);
+  assert_int_equal(cli_audio_stop(a), HX_OK);
+  assert_int_equal(cli_audio_stop(a), HX_OK);
+  assert_int_equal(cli_audio_start(a), HX_ERR_STATE);
+  cli_audio_close(a);
+  cli_audio_close(NULL);
+}
+
+static void output_file_is_valid_when_never_started(void **state)
+{
+  struct fixture *f = *state;
+  /* Upper-case extension is a file too, and no_audio leaves files alone. */
+  snprintf(f->out_path, sizeof(f->out_path), "%s/OUT.WAV", f->dir);
+  struct cli_audio_config cfg = {.output = f->out_path, .no_audio = true, .frame_samples = 480};
+  struct cli_audio *a;
+  char err[256];
+  assert_int_equal(cli_audio_open(&cfg, &a, err, sizeof(err)), HX_OK);
+  cli_audio_close(a);
+  int16_t *pcm = NULL;
+  size_t n = 1;
+  assert_int_equal(aud_wav_load(f->out_path, RATE, &pcm, &n), HX_OK);
+  assert_int_equal(n, 0);
+  free(pcm);
+}
+
+static void list_devices_prints_lines_or_reports_device_error(void **state)
+{
+  (void)state;
+  FILE *out = tmpfile();
+  assert_non_null(out);
+  int rc = cli_audio_list_devices(out);
+  long len = ftell(out);
+  if (rc == HX_OK) {
+    /* At least "no audio devices found", every line complete. */
+    assert_true(len > 0);
+    char last;
+    assert_int_equal(fseek(out, -1, SEEK_END), 0);
+    assert_int_equal(fread(&last, 1, 1, out), 1);
+    assert_int_equal(last, '\n');
+  } else {
+    assert_int_equal(rc, HX_ERR_DEVICE);
+    assert_int_equal(len, 0);
+  }
+  fclose(out);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(file_device_loops_input_file_to_output_file_in_real_time,
+                                      setup, teardown),
+      cmocka_unit_test(null_device_captures_silence_at_real_time_pace),
+      cmocka_unit_test(null_device_drains_playback),
+      cmocka_unit_test_setup_teardown(missing_input_file_is_named_in_error, setup, teardown),
+      cmocka_unit_test_setup_teardown(uncreatable_output_file_is_named_in_error, setup,
+                                      teardown),
+      cmocka_unit_test(unknown_device_error_suggests_list_devices),
+      cmocka_unit_test(frame_sizes_are_checked),
+      cmocka_unit_test(start_stop_follow_the_lifecycle),
+      cmocka_unit_test_setup_teardown(output_file_is_valid_when_never_started, setup, teardown),
+      cmocka_unit_test(list_devices_prints_lines_or_reports_device_error),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

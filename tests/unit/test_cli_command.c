@@ -1,0 +1,150 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "cli_command.h"
+#include "hx_err.h"
+
+static void command_plain_words_parse_case_insensitively(void **state)
+{
+  (void)state;
+  struct {
+    const char *line;
+    enum cli_command_kind kind;
+  } cases[] = {
+      {"/who", CLI_CMD_WHO},       {"  /WHO  ", CLI_CMD_WHO},   {"/mute", CLI_CMD_MUTE},
+      {"/unmute", CLI_CMD_UNMUTE}, {"/leave", CLI_CMD_LEAVE},   {"/rooms", CLI_CMD_ROOMS},
+      {"/stats", CLI_CMD_STATS},   {"/quit", CLI_CMD_QUIT},     {"/help", CLI_CMD_HELP},
+      {"", CLI_CMD_NONE},          {"   ", CLI_CMD_NONE},       {"hello", CLI_CMD_TEXT},
+      {"# not in a script", CLI_CMD_TEXT},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct cli_command c;
+    assert_int_equal(cli_command_parse(cases[i].line, false, &c), HX_OK);
+    if (c.kind != cases[i].kind)
+      fail_msg("\"%s\": kind %d, expected %d", cases[i].line, c.kind, cases[i].kind);
+  }
+}
+
+static void command_comments_only_in_scripts(void **state)
+{
+  (void)state;
+  struct cli_command c;
+  assert_int_equal(cli_command_parse("# hello", true, &c), HX_OK);
+  assert_int_equal(c.kind, CLI_CMD_NONE);
+  assert_int_equal(cli_command_parse("  #/quit", true, &c), HX_OK);
+  assert_int_equal(c.kind, CLI_CMD_NONE);
+}
+
+static void command_wait_takes_fractions_and_units(void **state)
+{
+  (void)state;
+  struct cli_command c;
+  assert_int_equal(cli_command_parse("/wait 0.5", true, &c), HX_OK);
+  assert_int_equal(c.kind, CLI_CMD_WAIT);
+  assert_true(c.seconds > 0.499 && c.seconds < 0.501);
+  assert_int_equal(cli_command_parse("/wait 2m ", true, &c), HX_OK);
+  assert_true(c.seconds > 119.9 && c.seconds < 120.1);
+  assert_int_equal(cli_command_parse("/wait 0", true, &c), HX_OK);
+  assert_true(c.seconds == 0.0);
+}
+
+static void command_wait_rejects_bad_durations(void **state)
+{
+  (void)state;
+  const char *bad[] = {"/wait", "/wait ", "/wait -1", "/wait abc", "/wait 1x", "/wait nan",
+                       "/wait 1 2", "/wait 4294967295"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    struct cli_command c;
+    assert_int_equal(cli_command_parse(bad[i], true, &c), HX_ERR_INVALID);
+    if (c.kind != CLI_CMD_USAGE || !strstr(c.arg, "/wait needs"))
+      fail_msg("\"%s\": kind %d arg \"%s\"", bad[i], c.kind, c.arg);
+  }
+}
+
+static void command_join_with_and_without_a_room(void **state)
+{
+  (void)state;
+  struct cli_command c;
+  assert_int_equal(cli_command_parse("/join Kitchen", false, &c), HX_OK);
+  assert_int_equal(c.kind, CLI_CMD_JOIN);
+  assert_string_equal(c.arg, "Kitchen");
+  assert_int_equal(cli_command_parse("/join   Quiet Room  ", false, &c), HX_OK);
+  assert_string_equal(c.arg, "Quiet Room");
+  assert_int_equal(cli_command_parse("/join", false, &c), HX_ERR_INVALID);
+  assert_int_equal(c.kind, CLI_CMD_USAGE);
+  assert_string_equal(c.arg, "/join needs a room name, for example /join Lobby.");
+  assert_int_equal(cli_command_parse("/join   ", false, &c), HX_ERR_INVALID);
+  assert_int_equal(c.kind, CLI_CMD_USAGE);
+}
+
+static void command_join_truncates_an_overlong_room(void **state)
+{
+  (void)state;
+  char line[1024] = "/join ";
+  memset(line + 6, 'r', sizeof line - 7);
+  line[sizeof line - 1] = '\0';
+  struct cli_command c;
+  assert_int_equal(cli_command_parse(line, false, &c), HX_OK);
+  assert_int_equal(strlen(c.arg), CLI_COMMAND_ARG_MAX - 1);
+}
+
+static void command_unknown_keeps_the_word_typed(void **state)
+{
+  (void)state;
+  struct cli_command c;
+  assert_int_equal(cli_command_parse("/x", false, &c), HX_ERR_INVALID);
+  assert_int_equal(c.kind, CLI_CMD_UNKNOWN);
+  assert_string_equal(c.arg, "/x");
+  assert_int_equal(cli_command_parse("/whom are you", false, &c), HX_ERR_INVALID);
+  assert_string_equal(c.arg, "/whom");
+  assert_int_equal(cli_command_parse("/", false, &c), HX_ERR_INVALID);
+  assert_string_equal(c.arg, "/");
+  char line[600] = "/";
+  memset(line + 1, 'z', sizeof line - 2);
+  line[sizeof line - 1] = '\0';
+  assert_int_equal(cli_command_parse(line, false, &c), HX_ERR_INVALID);
+  assert_int_equal(strlen(c.arg), CLI_COMMAND_ARG_MAX - 1);
+}
+
+static void command_plain_word_with_extra_words_is_a_usage_error(void **state)
+{
+  (void)state;
+  struct cli_command c;
+  assert_int_equal(cli_command_parse("/mute now", false, &c), HX_ERR_INVALID);
+  assert_int_equal(c.kind, CLI_CMD_USAGE);
+  assert_string_equal(c.arg, "/mute takes nothing after it.");
+}
+
+static void command_help_lists_every_command(void **state)
+{
+  (void)state;
+  const char *words[] = {"/who", "/mute", "/unmute", "/join", "/leave",
+                         "/rooms", "/stats", "/wait", "/help", "/quit"};
+  for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+    bool found = false;
+    for (size_t i = 0; cli_command_help_line(i); i++)
+      found = found || strncmp(cli_command_help_line(i), words[w], strlen(words[w])) == 0;
+    if (!found)
+      fail_msg("%s missing from /help", words[w]);
+  }
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(command_plain_words_parse_case_insensitively),
+      cmocka_unit_test(command_comments_only_in_scripts),
+      cmocka_unit_test(command_wait_takes_fractions_and_units),
+      cmocka_unit_test(command_wait_rejects_bad_durations),
+      cmocka_unit_test(command_join_with_and_without_a_room),
+      cmocka_unit_test(command_join_truncates_an_overlong_room),
+      cmocka_unit_test(command_unknown_keeps_the_word_typed),
+      cmocka_unit_test(command_plain_word_with_extra_words_is_a_usage_error),
+      cmocka_unit_test(command_help_lists_every_command),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,316 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aud_opus.h"
+#include "cli_media.h"
+#include "hx_err.h"
+#include "hx_log.h"
+#include "hx_ring.h"
+#include "proto_rtp.h"
+#include "proto_srtp.h"
+
+#define OUR_SSRC 101u
+#define BEN_SSRC 100u
+#define FRAME 960
+
+struct fixture {
+  struct cli_media *m;
+  uint8_t up[PROTO_SRTP_KEY_LEN], down[PROTO_SRTP_KEY_LEN];
+  struct proto_srtp *server_down; /* what the server protects for us with */
+  struct proto_srtp *server_up;   /* what the server unprotects ours with */
+  struct aud_encoder *enc;
+  uint16_t seq;
+  uint8_t sent[8][PROTO_RTP_MAX_PACKET + PROTO_SRTP_TRAILER_MAX];
+  size_t sent_len[8];
+  size_t n_sent;
+};
+
+static void quiet_log(void *userdata, enum hx_log_level level, const char *module,
+                      const char *message)
+{
+  (void)userdata;
+  (void)level;
+  (void)module;
+  (void)message;
+}
+
+static int setup(void **state)
+{
+  struct fixture *f = calloc(1, sizeof *f);
+  hx_log_set_sink(quiet_log, NULL);
+  for (size_t i = 0; i < PROTO_SRTP_KEY_LEN; i++) {
+    f->up[i] = (uint8_t)(i * 3);
+    f->down[i] = (uint8_t)(200 - i);
+  }
+  if (proto_srtp_global_init() != HX_OK || cli_media_create(20, &f->m) != HX_OK ||
+      proto_srtp_create(f->down, PROTO_SRTP_OUTBOUND, &f->server_down) != HX_OK ||
+      proto_srtp_create(f->up, PROTO_SRTP_INBOUND, &f->server_up) != HX_OK ||
+      aud_encoder_create(20, AUD_DEFAULT_BITRATE, &f->enc) != HX_OK)
+    return -1;
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  struct fixture *f = *state;
+  cli_media_destroy(f->m);
+  proto_srtp_destroy(f->server_down);
+  proto_srtp_destroy(f->server_up);
+  aud_encoder_destroy(f->enc);
+  free(f);
+  return 0;
+}
+
+static void sine(int16_t *pcm, size_t n, size_t offset, double amplitude)
+{
+  for (size_t i = 0; i < n; i++)
+    pcm[i] = (int16_t)(amplitude * sin(2 * M_PI * 440.0 * (double)(offset + i) / 48000.0));
+}
+
+/* An SRTP packet as the server would forward Ben's voice to us. */
+static size_t ben_packet(struct fixture *f, uint32_t ssrc, uint8_t *out, size_t cap)
+{
+  int16_t pcm[FRAME];
+  sine(pcm, FRAME, (size_t)f->seq * FRAME, 12000);
+  uint8_t opus[AUD_MAX_PACKET];
+  size_t opus_len;
+  assert_int_equal(aud_encoder_encode(f->enc, pcm, opus, sizeof opus, &opus_len), HX_OK);
+  struct proto_rtp h = {.payload_type = PROTO_RTP_PT_OPUS,
+                        .seq = f->seq,
+                        .timestamp = (uint32_t)f->seq * FRAME,
+                        .ssrc = ssrc,
+                        .has_level = true,
+                        .voice = true,
+                        .level = 20};
+  f->seq++;
+  size_t len;
+  assert_int_equal(proto_rtp_pack(&h, opus, opus_len, out, PROTO_RTP_MAX_PACKET, &len), HX_OK);
+  assert_int_equal(proto_srtp_protect(f->server_down, out, len, cap, &len), HX_OK);
+  return len;
+}
+
+static void join(struct fixture *f)
+{
+  assert_int_equal(cli_media_join(f->m, OUR_SSRC, f->up, f->down), HX_OK);
+  assert_int_equal(cli_media_allow(f->m, BEN_SSRC), HX_OK);
+}
+
+static void media_receive_stores_an_authenticated_packet_for_its_speaker(void **state)
+{
+  struct fixture *f = *state;
+  join(f);
+  uint8_t pkt[PROTO_RTP_MAX_PACKET + PROTO_SRTP_TRAILER_MAX];
+  size_t len = ben_packet(f, BEN_SSRC, pkt, sizeof pkt);
+  assert_int_equal(cli_media_receive(f->m, pkt, len), HX_OK);
+  uint64_t packets = 0;
+  assert_int_equal(cli_media_speaker_packets(f->m, BEN_SSRC, &packets), HX_OK);
+  assert_int_equal(packets, 1);
+  struct cli_media_stats st;
+  cli_media_get_stats(f->m, &st);
+  assert_int_equal(st.packets_received, 1);
+  assert_int_equal(st.auth_failures, 0);
+}
+
+static void media_receive_counts_a_bit_flipped_packet_as_auth_failure(void **state)
+{
+  struct fixture *f = *state;
+  join(f);
+  uint8_t pkt[PROTO_RTP_MAX_PACKET + PROTO_SRTP_TRAILER_MAX];
+  size_t len = ben_packet(f, BEN_SSRC, pkt, sizeof pkt);
+  pkt[len / 2] ^= 0x01;
+  assert_int_equal(cli_media_receive(f->m, pkt, len), HX_ERR_AUTH);
+  struct cli_media_stats st;
+  cli_media_get_stats(f->m, &st);
+  assert_int_equal(st.auth_failures, 1);
+  assert_int_equal(st.packets_received, 0);
+  uint64_t packets = 9;
+  assert_int_equal(cli_media_speaker_packets(f->m, BEN_SSRC, &packets), HX_OK);
+  assert_int_equal(packets, 0);
+}
+
+static void media_receive_drops_replays_strangers_and_junk(void **state)
+{
+  struct fixture *f = *state;
+  uint8_t pkt[PROTO_RTP_MAX_PACKET + PROTO_SRTP_TRAILER_MAX], copy[sizeof pkt];
+  size_t len = ben_packet(f, BEN_SSRC, pkt, sizeof pkt);
+  /* before a join there are no keys */
+  memcpy(copy, pkt, len);
+  assert_int_equal(cli_media_receive(f->m, copy, len), HX_ERR_STATE);
+  join(f);
+  memcpy(copy, pkt, len);
+  assert_int_equal(cli_media_receive(f->m, copy, len), HX_OK);
+  memcpy(copy, pkt, len);
+  assert_int_equal(cli_media_receive(f->m, copy, len), HX_ERR_REPLAY);
+  len = ben_packet(f, 555, pkt, sizeof pkt);
+  assert_int_equal(cli_media_receive(f->m, pkt, len), HX_ERR_NOT_FOUND);
+  static const size_t junk_lens[] = {0, 1, 11, 12, 27};
+  for (size_t i = 0; i < sizeof junk_lens / sizeof junk_lens[0]; i++) {
+    memset(pkt, 0x80, sizeof pkt);
+    assert_int_not_equal(cli_media_receive(f->m, pkt, junk_lens[i]), HX_OK);
+  }
+  struct cli_media_stats st;
+  cli_media_get_stats(f->m, &st);
+  assert_int_equal(st.packets_received, 1);
+  assert_int_equal(st.replays, 1);
+  assert_true(st.dropped >= 2);
+}
+
+static void collect(void *userdata, const uint8_t *pkt, size_t len)
+{
+  struct fixture *f = userdata;
+  assert_true(f->n_sent < 8);
+  memcpy(f->sent[f->n_sent], pkt, len);
+  f->sent_len[f->n_sent++] = len;
+}
+
+static void media_capture_becomes_protected_rtp_with_level(void **state)
+{
+  struct fixture *f = *state;
+  struct hx_ring *ring = hx_ring_create(8 * FRAME);
+  int16_t pcm[3 * FRAME];
+  sine(pcm, 3 * FRAME, 0, 16000);
+  /* before a join, frames are drained and nothing is sent */
+  hx_ring_write(ring, pcm, FRAME);
+  assert_int_equal(cli_media_pump_capture(f->m, ring, collect, f), HX_OK);
+  assert_int_equal(f->n_sent, 0);
+  assert_int_equal(hx_ring_readable(ring), 0);
+
+  join(f);
+  hx_ring_write(ring, pcm, 2 * FRAME + 100);
+  assert_int_equal(cli_media_pump_capture(f->m, ring, collect, f), HX_OK);
+  assert_int_equal(f->n_sent, 2);
+  assert_int_equal(hx_ring_readable(ring), 100); /* a partial frame waits */
+
+  cli_media_set_muted(f->m, true);
+  hx_ring_write(ring, pcm, FRAME - 100);
+  assert_int_equal(cli_media_pump_capture(f->m, ring, collect, f), HX_OK);
+  assert_int_equal(f->n_sent, 3); /* muted still sends, so the server knows us */
+
+  struct proto_rtp h[3];
+  for (size_t i = 0; i < 3; i++) {
+    size_t len;
+    assert_int_equal(proto_srtp_unprotect(f->server_up, f->sent[i], f->sent_len[i], &len), HX_OK);
+    assert_int_equal(proto_rtp_parse(f->sent[i], len, &h[i]), HX_OK);
+    assert_int_equal(h[i].payload_type, PROTO_RTP_PT_OPUS);
+    assert_int_equal(h[i].ssrc, OUR_SSRC);
+    assert_true(h[i].has_level);
+  }
+  assert_int_equal((uint16_t)(h[1].seq - h[0].seq), 1);
+  assert_int_equal((uint16_t)(h[2].seq - h[1].seq), 1);
+  assert_int_equal(h[1].timestamp - h[0].timestamp, FRAME);
+  assert_true(h[0].marker);
+  assert_false(h[1].marker);
+  assert_true(h[1].voice);
+  assert_true(h[1].level < 20);
+  assert_false(h[2].voice);
+  assert_int_equal(h[2].level, 127);
+  struct cli_media_stats st;
+  cli_media_get_stats(f->m, &st);
+  assert_int_equal(st.packets_sent, 3);
+  hx_ring_destroy(ring);
+}
+
+static double rms(const int16_t *pcm, size_t n)
+{
+  double sum = 0;
+  for (size_t i = 0; i < n; i++)
+    sum += (double)pcm[i] * pcm[i];
+  return sqrt(sum / (double)n);
+}
+
+static void media_playback_decodes_speech_and_conceals_a_gap(void **state)
+{
+  struct fixture *f = *state;
+  join(f);
+  struct hx_ring *ring = hx_ring_create(64 * FRAME);
+  /* silence while nobody has spoken */
+  assert_int_equal(cli_media_fill_playback(f->m, ring, FRAME), HX_OK);
+  int16_t out[FRAME];
+  assert_int_equal(hx_ring_read(ring, out, FRAME), FRAME);
+  assert_true(rms(out, FRAME) == 0.0);
+
+  double loudest = 0;
+  for (int i = 0; i < 30; i++) {
+    uint8_t pkt[PROTO_RTP_MAX_PACKET + PROTO_SRTP_TRAILER_MAX];
+    size_t len = ben_packet(f, BEN_SSRC, pkt, sizeof pkt);
+    if (i != 15) /* one packet lost on the way */
+      assert_int_equal(cli_media_receive(f->m, pkt, len), HX_OK);
+    assert_int_equal(cli_media_fill_playback(f->m, ring, FRAME), HX_OK);
+    while (hx_ring_read(ring, out, FRAME) == FRAME) {
+      double r = rms(out, FRAME);
+      loudest = r > loudest ? r : loudest;
+    }
+  }
+  struct cli_media_stats st;
+  cli_media_get_stats(f->m, &st);
+  assert_true(st.frames_decoded >= 20);
+  assert_true(st.frames_concealed >= 1);
+  assert_true(loudest > 3000);
+  hx_ring_destroy(ring);
+}
+
+static void media_playback_fills_to_target_and_never_overflows(void **state)
+{
+  struct fixture *f = *state;
+  struct hx_ring *ring = hx_ring_create(4 * FRAME);
+  assert_int_equal(cli_media_fill_playback(f->m, ring, FRAME + 480), HX_OK);
+  assert_int_equal(hx_ring_readable(ring), 2 * FRAME);
+  assert_int_equal(cli_media_fill_playback(f->m, ring, 100 * FRAME), HX_OK);
+  assert_int_equal(hx_ring_readable(ring), 4 * FRAME);
+  hx_ring_destroy(ring);
+}
+
+static void media_speakers_are_bounded_and_forgotten(void **state)
+{
+  struct fixture *f = *state;
+  join(f);
+  /* our own SSRC is never a speaker and takes no slot */
+  assert_int_equal(cli_media_allow(f->m, OUR_SSRC), HX_OK);
+  uint64_t packets;
+  assert_int_equal(cli_media_speaker_packets(f->m, OUR_SSRC, &packets), HX_ERR_NOT_FOUND);
+  for (uint32_t s = 1; s < CLI_MEDIA_MAX_SPEAKERS; s++)
+    assert_int_equal(cli_media_allow(f->m, 1000 + s), HX_OK);
+  assert_int_equal(cli_media_allow(f->m, 5000), HX_ERR_FULL);
+  assert_int_equal(cli_media_allow(f->m, BEN_SSRC), HX_OK); /* already there */
+  cli_media_forget(f->m, 1001);
+  assert_int_equal(cli_media_allow(f->m, 5000), HX_OK);
+  cli_media_leave(f->m);
+  assert_int_equal(cli_media_speaker_packets(f->m, BEN_SSRC, &packets), HX_ERR_NOT_FOUND);
+  assert_false(cli_media_joined(f->m));
+}
+
+static void media_stats_line_names_every_counter(void **state)
+{
+  (void)state;
+  struct cli_media_stats st = {.packets_sent = 5, .packets_received = 4, .frames_decoded = 3,
+                               .frames_concealed = 2, .auth_failures = 1, .replays = 0,
+                               .dropped = 7};
+  char line[512];
+  cli_media_format_stats(&st, line, sizeof line);
+  assert_string_equal(line, "Sent 5 packets. Received 4 packets: 3 frames decoded, 2 frames "
+                            "concealed, 1 authentication failures, 0 replays, 7 dropped.");
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+  const struct CMUnitTest tests[] = {
+      T(media_receive_stores_an_authenticated_packet_for_its_speaker),
+      T(media_receive_counts_a_bit_flipped_packet_as_auth_failure),
+      T(media_receive_drops_replays_strangers_and_junk),
+      T(media_capture_becomes_protected_rtp_with_level),
+      T(media_playback_decodes_speech_and_conceals_a_gap),
+      T(media_playback_fills_to_target_and_never_overflows),
+      T(media_speakers_are_bounded_and_forgotten),
+      T(media_stats_line_names_every_counter),
+  };
+#undef T
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
