@@ -1,138 +1,364 @@
-/* Per-speaker jitter buffer on top of speexdsp's JitterBuffer.
+/* Per-speaker jitter buffer: a small table of packets keyed by RTP
+ * timestamp and a playout point in the sender's timeline.
  *
- * speexdsp does the reordering and the adaptive delay, and drops duplicates
- * and late packets because a frame already played never matches again;
- * it compares timestamps as signed 32-bit differences, so RTP timestamps
- * that wrap past 2^32 pass straight through. It copies each payload on put
- * (no destroy callback is installed) and copies it out again on get, so the
- * caller's buffers are never kept. What this file adds: hx_err results, a
- * payload size limit that keeps speex from truncating on get, and the notion
- * of "the speaker went quiet" that speex does not have. */
+ * Why not speexdsp's JitterBuffer any more: it fixes the playout step at
+ * create (a 20 ms receiver heard half of a 10 ms sender), offers no way to
+ * look at the next packet for Opus FEC, and its automatic delay shrinking
+ * drops audio wherever the estimate says, speech included. Here every
+ * timestamp comparison is a signed 32-bit difference, so RTP timestamps
+ * wrap past 2^32 freely; see aud_jitter.h for the delay rules. */
 #include "aud_jitter.h"
 
-#include <speex/speex_jitter.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "aud_opus.h"
 #include "hx_err.h"
 
-/* After this many frames in a row without a packet the speaker is treated
- * as silent (DTX pause, push-to-talk released): the caller stops concealing
- * and plays silence, and the next packet resynchronises the buffer. */
-#define JITTER_SILENT_FRAMES 10
-/* 10 s of 20 ms frames: anything longer as one frame is not RTP audio. */
-#define JITTER_MAX_FRAME_SAMPLES (AUD_RATE * 10)
+/* Arrivals per headroom window: about a second of 20 ms packets. */
+#define JITTER_WINDOW 50
+/* Headroom the buffer aims to keep for the earliest arrival of a window:
+ * below it, silence is inserted; above it by a unit, silence is skipped. */
+#define JITTER_LOW_HEADROOM 600
+/* Headroom beyond this is spare delay, cut in pauses. Two units above the
+ * floor: the receiver's pulls come in bursts (a whole device period at
+ * once), which makes measured headroom wobble by a frame, and moving the
+ * timeline for that would shift every phrase against the one before. */
+#define JITTER_SPARE_HEADROOM (JITTER_LOW_HEADROOM + 2 * AUD_JITTER_UNIT)
+/* A missing packet with nothing after it holds the playout point (the
+ * delay grows) at most this many units in a row; past that the speaker is
+ * more likely quiet (DTX) than late, and the timeline moves on. */
+#define JITTER_MAX_HOLD 4
+/* Delay is adjusted only this far into a run of non-voice packets: a pause
+ * between phrases, not the gap inside a word, so speech keeps its rhythm. */
+#define JITTER_PAUSE_SAMPLES 4800
+/* Opus conceals and recovers in whole 2.5 ms steps. */
+#define JITTER_CONCEAL_STEP 120
 
-struct aud_jitter {
-  JitterBuffer *jb; /* owned */
-  spx_int32_t frame_samples;
-  bool started;          /* a packet has been put since create */
-  unsigned missing_run;  /* consecutive gets without a payload */
-  char scratch[AUD_MAX_PACKET]; /* speex copies the due payload here */
+struct slot {
+  bool used;
+  bool voice;
+  uint32_t ts;
+  uint32_t span;
+  size_t len;
+  uint8_t data[AUD_MAX_PACKET];
 };
 
-int aud_jitter_create(size_t frame_samples, struct aud_jitter **out)
+struct aud_jitter {
+  bool started;
+  bool idle;        /* no packet for AUD_JITTER_IDLE_SAMPLES: resync next */
+  uint32_t play_ts; /* next sample to play, in the sender's timeline */
+  uint32_t missing; /* samples concealed since the last packet played */
+  unsigned holds;   /* units held in a row */
+  uint32_t lead;    /* silence still to play before a new stream starts */
+  uint32_t quiet;   /* samples of non-voice packets played in a row */
+  uint32_t pull_now; /* receiver clock at the last get */
+  uint32_t pull_pos; /* sender sample heard at pull_now */
+  /* Headroom of arrivals (timestamp minus playout point, in samples). */
+  int32_t win_min;
+  unsigned win_n;
+  bool have_last;
+  int32_t last_min; /* smallest headroom of the last complete window */
+  struct aud_jitter_stats stats;
+  struct slot slots[AUD_JITTER_SLOTS];
+};
+
+static int32_t ts_diff(uint32_t a, uint32_t b) { return (int32_t)(a - b); }
+
+int aud_jitter_create(struct aud_jitter **out)
 {
   if (!out)
     return HX_ERR_INVALID;
-  *out = NULL;
-  if (frame_samples == 0 || frame_samples > JITTER_MAX_FRAME_SAMPLES)
-    return HX_ERR_INVALID;
-  struct aud_jitter *j = calloc(1, sizeof *j);
-  if (!j)
-    return HX_ERR_NOMEM;
-  j->frame_samples = (spx_int32_t)frame_samples;
-  j->jb = jitter_buffer_init(j->frame_samples);
-  if (!j->jb) {
-    free(j);
-    return HX_ERR_NOMEM;
-  }
-  /* No safety margin beyond what the measured jitter asks for: talking
-   * over each other hurts more than the odd concealed frame. */
-  spx_int32_t margin = 0;
-  jitter_buffer_ctl(j->jb, JITTER_BUFFER_SET_MARGIN, &margin);
-  *out = j;
-  return HX_OK;
+  *out = calloc(1, sizeof **out);
+  return *out ? HX_OK : HX_ERR_NOMEM;
 }
 
-void aud_jitter_destroy(struct aud_jitter *j)
+void aud_jitter_destroy(struct aud_jitter *j) { free(j); }
+
+static void resync(struct aud_jitter *j, uint32_t ts)
 {
-  if (!j)
-    return;
-  jitter_buffer_destroy(j->jb);
-  free(j);
-}
-
-int aud_jitter_put(struct aud_jitter *j, const uint8_t *payload, size_t len, uint32_t timestamp)
-{
-  if (!j || !payload)
-    return HX_ERR_INVALID;
-  /* speex marks free slots with a NULL copy, which an empty payload could
-   * produce; an empty Opus payload carries nothing anyway. */
-  if (len == 0)
-    return HX_ERR_INVALID;
-  if (len > sizeof j->scratch)
-    return HX_ERR_TOO_BIG;
-
-  /* After a long silence the playout point has run far ahead of (or behind)
-   * the sender's clock; resync on this packet instead of letting speex drop
-   * new speech as "late" until its own loss counter gives up. */
-  if (j->missing_run > JITTER_SILENT_FRAMES)
-    jitter_buffer_reset(j->jb);
-  j->missing_run = 0;
-
-  JitterBufferPacket pkt = {
-      .data = (char *)payload, /* only read: speex copies it */
-      .len = (spx_uint32_t)len,
-      .timestamp = timestamp,
-      .span = (spx_uint32_t)j->frame_samples,
-  };
-  jitter_buffer_put(j->jb, &pkt);
+  for (size_t i = 0; i < AUD_JITTER_SLOTS; i++)
+    j->slots[i].used = false;
   j->started = true;
+  j->idle = false;
+  /* Start one headroom's worth behind the first packet: without it the
+   * first pause would have to insert that much, shifting the speech after
+   * it against the speech before. */
+  j->lead = JITTER_LOW_HEADROOM;
+  j->play_ts = ts - j->lead;
+  j->missing = 0;
+  j->holds = 0;
+  j->quiet = 0;
+  j->win_n = 0;
+  j->have_last = false;
+  j->stats.resyncs++;
+}
+
+/* Every later arrival's headroom moves by delta once the playout point
+ * moves by -delta, so the measured window follows the decision at once
+ * instead of deciding twice on stale numbers. */
+static void shift_headroom(struct aud_jitter *j, int32_t delta)
+{
+  j->win_min += delta;
+  j->last_min += delta;
+}
+
+static void note_headroom(struct aud_jitter *j, int32_t h)
+{
+  if (j->win_n == 0 || h < j->win_min)
+    j->win_min = h;
+  if (++j->win_n >= JITTER_WINDOW) {
+    j->last_min = j->win_min;
+    j->have_last = true;
+    j->win_n = 0;
+  }
+}
+
+int aud_jitter_put(struct aud_jitter *j, const uint8_t *payload, size_t len, uint32_t timestamp,
+                   uint32_t span, bool voice, uint32_t now)
+{
+  if (!j || !payload || len == 0 || span == 0)
+    return HX_ERR_INVALID;
+  if (len > AUD_MAX_PACKET || span > AUD_JITTER_MAX_SPAN)
+    return HX_ERR_TOO_BIG;
+  int32_t ahead = ts_diff(timestamp, j->play_ts);
+  /* After a pause the timeline has kept running (the sender's timestamps
+   * advance through DTX), so a new talk spurt keeps the delay it had; only
+   * one that would already be late, or a jump, starts afresh. */
+  if (!j->started || (j->idle && ahead < 0) || ahead > AUD_JITTER_JUMP_SAMPLES ||
+      ahead < -AUD_JITTER_JUMP_SAMPLES) {
+    resync(j, timestamp);
+    j->pull_now = now;
+    j->pull_pos = j->play_ts;
+  }
+  /* The units held for a packet that never came back were a pause (DTX
+   * before the idle limit), not lateness: give them back, so a short pause
+   * does not leave the next phrase later than the last. */
+  if (j->holds > 0 && ahead >= (int32_t)(j->holds * AUD_JITTER_UNIT)) {
+    j->play_ts += j->holds * AUD_JITTER_UNIT;
+    shift_headroom(j, -(int32_t)(j->holds * AUD_JITTER_UNIT));
+    j->holds = 0;
+  }
+  /* Headroom: how long before it is heard this packet arrived. */
+  int32_t h = ts_diff(timestamp, j->pull_pos + (now - j->pull_now));
+  if (ts_diff(timestamp + span, j->play_ts) <= 0) {
+    j->stats.late++;
+    return HX_ERR_AGAIN;
+  }
+  struct slot *free_slot = NULL;
+  for (size_t i = 0; i < AUD_JITTER_SLOTS; i++) {
+    struct slot *s = &j->slots[i];
+    if (s->used && s->ts == timestamp) {
+      j->stats.duplicates++;
+      return HX_ERR_EXISTS;
+    }
+    if (!s->used && !free_slot)
+      free_slot = s;
+  }
+  if (!free_slot)
+    return HX_ERR_FULL;
+  j->idle = false;
+  free_slot->used = true;
+  free_slot->voice = voice;
+  free_slot->ts = timestamp;
+  free_slot->span = span;
+  free_slot->len = len;
+  memcpy(free_slot->data, payload, len);
+  note_headroom(j, h);
   return HX_OK;
 }
 
-int aud_jitter_get(struct aud_jitter *j, uint8_t *out, size_t cap, size_t *len)
+/* The stored packet covering the playout point, or NULL. */
+static struct slot *slot_at(struct aud_jitter *j)
 {
-  if (len)
-    *len = 0;
-  if (!j || !out || !len)
-    return HX_ERR_INVALID;
-  if (!j->started)
-    return HX_ERR_NOT_FOUND;
-
-  JitterBufferPacket pkt = {.data = j->scratch, .len = sizeof j->scratch};
-  /* With a NULL offset speex would only warn about a packet that starts
-   * inside the frame; taking it keeps the library quiet. */
-  spx_int32_t offset = 0;
-  int ret = jitter_buffer_get(j->jb, &pkt, j->frame_samples, &offset);
-  jitter_buffer_tick(j->jb);
-
-  if (ret == JITTER_BUFFER_OK) {
-    j->missing_run = 0;
-    if (pkt.len > cap)
-      return HX_ERR_TOO_BIG;
-    memcpy(out, j->scratch, pkt.len);
-    *len = pkt.len;
-    return HX_OK;
+  for (size_t i = 0; i < AUD_JITTER_SLOTS; i++) {
+    struct slot *s = &j->slots[i];
+    if (s->used && ts_diff(s->ts, j->play_ts) <= 0 && ts_diff(s->ts + s->span, j->play_ts) > 0)
+      return s;
   }
-  /* MISSING (lost or late) and INSERTION (speex growing its delay) both
-   * mean: no payload for this frame. */
-  if (j->missing_run <= JITTER_SILENT_FRAMES)
-    j->missing_run++;
-  return j->missing_run > JITTER_SILENT_FRAMES ? HX_ERR_NOT_FOUND : HX_ERR_AGAIN;
+  return NULL;
 }
 
-/* Returns the audio queued at or after the playout point, in samples:
- * buffered packets times the frame length. Packets already too late to play
- * do not count. */
-int aud_jitter_delay(struct aud_jitter *j)
+/* The earliest stored packet after the playout point, or NULL. */
+static struct slot *slot_next(struct aud_jitter *j)
 {
-  if (!j)
+  struct slot *best = NULL;
+  for (size_t i = 0; i < AUD_JITTER_SLOTS; i++) {
+    struct slot *s = &j->slots[i];
+    if (s->used && ts_diff(s->ts, j->play_ts) > 0 && (!best || ts_diff(s->ts, best->ts) < 0))
+      best = s;
+  }
+  return best;
+}
+
+/* Forgets packets the playout point has passed (left over after a skip). */
+static void drop_passed(struct aud_jitter *j)
+{
+  for (size_t i = 0; i < AUD_JITTER_SLOTS; i++) {
+    struct slot *s = &j->slots[i];
+    if (s->used && ts_diff(s->ts + s->span, j->play_ts) <= 0)
+      s->used = false;
+  }
+}
+
+static int give_silence(struct aud_jitter_out *out, bool idle)
+{
+  out->kind = AUD_JITTER_SILENCE;
+  out->span = AUD_JITTER_UNIT;
+  out->idle = idle;
+  return HX_ERR_NOT_FOUND;
+}
+
+static int give_packet(struct aud_jitter *j, struct slot *s, struct aud_jitter_out *out)
+{
+  out->kind = AUD_JITTER_PACKET;
+  out->timestamp = j->play_ts;
+  out->skip = (uint32_t)ts_diff(j->play_ts, s->ts);
+  out->span = s->span - out->skip;
+  out->len = s->len;
+  memcpy(out->data, s->data, s->len);
+  j->play_ts = s->ts + s->span;
+  j->missing = 0;
+  j->holds = 0;
+  j->quiet = s->voice ? 0 : j->quiet + s->span;
+  s->used = false;
+  return HX_OK;
+}
+
+/* Nothing covers the playout point but a later packet has arrived: the
+ * gap up to it is lost. Its FEC holds the frame just before it, so a gap
+ * of one frame is recovered whole; a longer one is concealed first. */
+static int give_gap(struct aud_jitter *j, struct slot *next, struct aud_jitter_out *out)
+{
+  uint32_t gap = (uint32_t)ts_diff(next->ts, j->play_ts);
+  if (gap < JITTER_CONCEAL_STEP) {
+    /* A sender whose timestamps are not whole steps apart: play the next
+     * packet a little early rather than conceal a sliver. */
+    j->play_ts = next->ts;
+    return give_packet(j, next, out);
+  }
+  out->kind = AUD_JITTER_LOST;
+  uint32_t span = gap > AUD_MAX_FRAME_SAMPLES ? gap - AUD_MAX_FRAME_SAMPLES : gap;
+  if (span > AUD_MAX_FRAME_SAMPLES)
+    span = AUD_MAX_FRAME_SAMPLES;
+  span -= span % JITTER_CONCEAL_STEP;
+  out->span = span;
+  if (span == gap && next->span == gap) {
+    out->len = next->len;
+    memcpy(out->data, next->data, next->len);
+  }
+  j->play_ts += span;
+  j->missing += span;
+  return HX_ERR_AGAIN;
+}
+
+/* Nobody is talking: the timeline runs on, and this is where spare delay
+ * is cut or missing cushion added, since no one can hear it. */
+static int idle_unit(struct aud_jitter *j, struct aud_jitter_out *out)
+{
+  /* Cushion is added here only when packets were really late: a pause
+   * packet is a better place for that, and DTX pauses are short. */
+  if (j->have_last && j->last_min >= JITTER_SPARE_HEADROOM) {
+    j->play_ts += 2 * AUD_JITTER_UNIT;
+    shift_headroom(j, -(int32_t)AUD_JITTER_UNIT);
+    j->stats.shrunk++;
+  } else if (j->have_last && j->last_min < 0) {
+    shift_headroom(j, AUD_JITTER_UNIT);
+    j->stats.inserted++;
+  } else {
+    j->play_ts += AUD_JITTER_UNIT;
+  }
+  drop_passed(j);
+  return give_silence(out, true);
+}
+
+int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
+                   struct aud_jitter_out *out)
+{
+  if (!j || !out)
     return HX_ERR_INVALID;
-  spx_int32_t count = 0;
-  jitter_buffer_ctl(j->jb, JITTER_BUFFER_GET_AVAILABLE_COUNT, &count);
-  return (int)(count * j->frame_samples);
+  j->pull_now = now;
+  j->pull_pos = j->play_ts - queued;
+  out->skip = 0;
+  out->len = 0;
+  out->idle = false;
+  out->timestamp = j->play_ts;
+  if (!j->started)
+    return give_silence(out, true);
+  if (j->idle)
+    return idle_unit(j, out);
+  if (j->lead > 0) {
+    uint32_t n = j->lead < AUD_JITTER_UNIT ? j->lead : AUD_JITTER_UNIT;
+    j->lead -= n;
+    j->play_ts += n;
+    give_silence(out, false);
+    out->span = n;
+    return HX_ERR_NOT_FOUND;
+  }
+
+  struct slot *s = slot_at(j);
+  if (s && !s->voice && j->have_last && j->quiet >= JITTER_PAUSE_SAMPLES) {
+    if (j->last_min >= JITTER_SPARE_HEADROOM) {
+      /* Spare delay: skip this pause packet and play from the next. */
+      j->play_ts = s->ts + s->span;
+      shift_headroom(j, -(int32_t)s->span);
+      j->stats.shrunk++;
+      drop_passed(j);
+      s = slot_at(j);
+    } else if (j->last_min < JITTER_LOW_HEADROOM) {
+      shift_headroom(j, AUD_JITTER_UNIT);
+      j->stats.inserted++;
+      return give_silence(out, false);
+    }
+  }
+  if (s)
+    return give_packet(j, s, out);
+  struct slot *next = slot_next(j);
+  if (next)
+    return give_gap(j, next, out);
+
+  /* Nothing has arrived yet: hold the playout point a few units, so a late
+   * packet still plays (the delay grows); then move on in silence until
+   * the speaker has been quiet long enough to count as idle. */
+  j->missing += AUD_JITTER_UNIT;
+  if (j->missing >= AUD_JITTER_IDLE_SAMPLES) {
+    /* Nothing came late after all, the speaker stopped: give back the
+     * units held for it. */
+    j->play_ts += j->holds * AUD_JITTER_UNIT;
+    shift_headroom(j, -(int32_t)(j->holds * AUD_JITTER_UNIT));
+    j->holds = 0;
+    j->idle = true;
+    return idle_unit(j, out);
+  }
+  if (j->holds >= JITTER_MAX_HOLD) {
+    /* Concealment much past 40 ms turns into a droning ghost of the last
+     * syllable; at the end of a talk spurt silence is what was said. */
+    j->play_ts += AUD_JITTER_UNIT;
+    return give_silence(out, false);
+  }
+  j->holds++;
+  shift_headroom(j, AUD_JITTER_UNIT);
+  j->stats.grown++;
+  out->kind = AUD_JITTER_LOST;
+  out->span = AUD_JITTER_UNIT;
+  return HX_ERR_AGAIN;
+}
+
+int aud_jitter_delay(const struct aud_jitter *j, uint32_t *samples)
+{
+  if (!j || !samples)
+    return HX_ERR_INVALID;
+  int32_t most = 0;
+  for (size_t i = 0; i < AUD_JITTER_SLOTS; i++) {
+    const struct slot *s = &j->slots[i];
+    int32_t end = ts_diff(s->ts + s->span, j->play_ts);
+    if (s->used && end > most)
+      most = end;
+  }
+  *samples = (uint32_t)most;
+  return HX_OK;
+}
+
+void aud_jitter_get_stats(const struct aud_jitter *j, struct aud_jitter_stats *out)
+{
+  *out = j->stats;
 }

@@ -113,6 +113,19 @@ int aud_encoder_set_loss(struct aud_encoder *e, int percent)
   return HX_OK;
 }
 
+int aud_opus_packet_samples(const uint8_t *pkt, size_t len, uint32_t *samples)
+{
+  if (samples)
+    *samples = 0;
+  if (!pkt || !samples || len == 0 || len > AUD_MAX_PACKET)
+    return HX_ERR_INVALID;
+  int n = opus_packet_get_nb_samples(pkt, (opus_int32)len, AUD_RATE);
+  if (n <= 0 || n > OPUS_MAX_DECODE_SAMPLES)
+    return HX_ERR_INVALID;
+  *samples = (uint32_t)n;
+  return HX_OK;
+}
+
 int aud_decoder_create(struct aud_decoder **out)
 {
   if (!out)

@@ -27,6 +27,14 @@ int aud_encoder_encode(struct aud_encoder *e, const int16_t *pcm, uint8_t *out, 
 /* Expected packet loss in percent (0..100), tunes in-band FEC. */
 int aud_encoder_set_loss(struct aud_encoder *e, int percent);
 
+/* Samples (at 48 kHz) one Opus packet decodes to, from its TOC byte and
+ * frame count: how long the packet is, whatever frame size its sender
+ * chose. HX_ERR_INVALID for a packet libopus would refuse. */
+int aud_opus_packet_samples(const uint8_t *pkt, size_t len, uint32_t *samples);
+/* An encoded frame this long or shorter is DTX ("still silent"): the
+ * sender need not transmit it. */
+#define AUD_DTX_MAX_BYTES 2
+
 int aud_decoder_create(struct aud_decoder **out);
 void aud_decoder_destroy(struct aud_decoder *d);
 /* Decodes a packet into at most max_samples of pcm. pkt NULL (len 0) asks

@@ -1,4 +1,6 @@
-/* Jitter buffer: ordering, duplicates, loss, timestamp wrap and silence. */
+/* Jitter buffer: ordering, duplicates, loss and FEC hand-over, lateness,
+ * timestamp wrap, sender restarts, mixed packet lengths, and delay that is
+ * only ever cut inside pauses. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,55 +13,69 @@
 #include "aud_opus.h"
 #include "hx_err.h"
 
-#define FRAME 960u
+#define F20 960u
+#define F10 480u
 
-/* Payloads carry their frame number so the tests see what came out. */
-static void put_frame(struct aud_jitter *j, uint32_t base, uint32_t n)
+static struct aud_jitter_out out;
+static uint32_t clock_now; /* the receiver's clock, samples */
+
+/* Payloads carry a packet number so the tests see what came out. */
+static int put(struct aud_jitter *j, uint32_t ts, uint32_t span, uint32_t n, bool voice)
 {
   uint8_t p[4] = {(uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n};
-  assert_int_equal(aud_jitter_put(j, p, sizeof p, base + n * FRAME), HX_OK);
+  return aud_jitter_put(j, p, sizeof p, ts, span, voice, clock_now);
 }
 
-/* Returns the frame number played, or the error code when none was. */
-static long get_frame(struct aud_jitter *j)
+static long number(const uint8_t *d)
 {
-  uint8_t out[AUD_MAX_PACKET];
-  size_t len = 99;
-  int err = aud_jitter_get(j, out, sizeof out, &len);
-  if (err != HX_OK) {
-    assert_int_equal(len, 0);
-    return err;
+  return (long)(((uint32_t)d[0] << 24) | ((uint32_t)d[1] << 16) | ((uint32_t)d[2] << 8) | d[3]);
+}
+
+/* The packet number played, or the error code when none was. The short
+ * lead-in of silence a new stream starts with is skipped. */
+static long get(struct aud_jitter *j)
+{
+  int rc;
+  while ((rc = aud_jitter_get(j, clock_now, 0, &out)) == HX_ERR_NOT_FOUND && !out.idle) {
   }
-  assert_int_equal(len, 4);
-  return (long)(((uint32_t)out[0] << 24) | ((uint32_t)out[1] << 16) | ((uint32_t)out[2] << 8) |
-                out[3]);
+  if (rc != HX_OK)
+    return rc;
+  assert_int_equal(out.kind, AUD_JITTER_PACKET);
+  assert_int_equal(out.len, 4);
+  return number(out.data);
 }
 
 static struct aud_jitter *make(void)
 {
+  clock_now = 0;
   struct aud_jitter *j = NULL;
-  assert_int_equal(aud_jitter_create(FRAME, &j), HX_OK);
+  assert_int_equal(aud_jitter_create(&j), HX_OK);
   assert_non_null(j);
   return j;
 }
 
-static void jitter_nothing_put_is_not_found(void **state)
+static void jitter_nothing_put_is_idle_silence(void **state)
 {
   (void)state;
   struct aud_jitter *j = make();
-  for (int i = 0; i < 30; i++)
-    assert_int_equal(get_frame(j), HX_ERR_NOT_FOUND);
+  for (int i = 0; i < 30; i++) {
+    assert_int_equal(aud_jitter_get(j, clock_now, 0, &out), HX_ERR_NOT_FOUND);
+    assert_int_equal(out.kind, AUD_JITTER_SILENCE);
+    assert_true(out.idle);
+  }
   aud_jitter_destroy(j);
   aud_jitter_destroy(NULL);
 }
 
-static void jitter_in_order_stream_comes_out_in_order(void **state)
+static void jitter_in_order_stream_comes_out_in_order_without_delay(void **state)
 {
   (void)state;
   struct aud_jitter *j = make();
   for (uint32_t n = 0; n < 200; n++) {
-    put_frame(j, 1000, n);
-    assert_int_equal(get_frame(j), (long)n);
+    assert_int_equal(put(j, 1000 + n * F20, F20, n, true), HX_OK);
+    assert_int_equal(get(j), (long)n);
+    assert_int_equal(out.span, F20);
+    assert_int_equal(out.skip, 0);
   }
   aud_jitter_destroy(j);
 }
@@ -68,43 +84,100 @@ static void jitter_reorders_swapped_pair_within_window(void **state)
 {
   (void)state;
   struct aud_jitter *j = make();
-  put_frame(j, 0, 0);
-  assert_int_equal(get_frame(j), 0);
-  put_frame(j, 0, 2);
-  put_frame(j, 0, 1);
-  assert_int_equal(get_frame(j), 1);
-  assert_int_equal(get_frame(j), 2);
-  put_frame(j, 0, 3);
-  assert_int_equal(get_frame(j), 3);
+  put(j, 0, F20, 0, true);
+  assert_int_equal(get(j), 0);
+  put(j, 2 * F20, F20, 2, true);
+  put(j, 1 * F20, F20, 1, true);
+  assert_int_equal(get(j), 1);
+  assert_int_equal(get(j), 2);
   aud_jitter_destroy(j);
 }
 
-static void jitter_duplicate_is_played_once(void **state)
+static void jitter_duplicates_and_played_copies_are_dropped(void **state)
 {
   (void)state;
   struct aud_jitter *j = make();
-  put_frame(j, 0, 0);
-  assert_int_equal(get_frame(j), 0);
-  put_frame(j, 0, 1);
-  put_frame(j, 0, 1);
-  assert_int_equal(get_frame(j), 1);
-  put_frame(j, 0, 1); /* a late copy after it was played */
-  put_frame(j, 0, 2);
-  assert_int_equal(get_frame(j), 2);
-  put_frame(j, 0, 3);
-  assert_int_equal(get_frame(j), 3);
+  put(j, 0, F20, 0, true);
+  assert_int_equal(get(j), 0);
+  assert_int_equal(put(j, F20, F20, 1, true), HX_OK);
+  assert_int_equal(put(j, F20, F20, 1, true), HX_ERR_EXISTS);
+  assert_int_equal(get(j), 1);
+  assert_int_equal(put(j, F20, F20, 1, true), HX_ERR_AGAIN); /* already played */
+  put(j, 2 * F20, F20, 2, true);
+  assert_int_equal(get(j), 2);
+  struct aud_jitter_stats st;
+  aud_jitter_get_stats(j, &st);
+  assert_int_equal(st.duplicates, 1);
+  assert_int_equal(st.late, 1);
   aud_jitter_destroy(j);
 }
 
-static void jitter_missing_packet_is_again_once_then_continues(void **state)
+static void jitter_single_loss_hands_over_the_next_packet_for_fec(void **state)
 {
   (void)state;
   struct aud_jitter *j = make();
   for (uint32_t n = 0; n < 10; n++) {
     if (n != 5)
-      put_frame(j, 0, n);
-    assert_int_equal(get_frame(j), n == 5 ? HX_ERR_AGAIN : (long)n);
+      put(j, n * F20, F20, n, true);
+    if (n == 5)
+      continue;
+    if (n == 6) {
+      /* frame 5 is missing and 6 is here: recover 5 from 6's FEC */
+      assert_int_equal(aud_jitter_get(j, clock_now, 0, &out), HX_ERR_AGAIN);
+      assert_int_equal(out.kind, AUD_JITTER_LOST);
+      assert_int_equal(out.span, F20);
+      assert_int_equal(out.len, 4);
+      assert_int_equal(number(out.data), 6);
+    }
+    assert_int_equal(get(j), (long)n);
   }
+  aud_jitter_destroy(j);
+}
+
+static void jitter_longer_loss_conceals_then_recovers_the_last_frame(void **state)
+{
+  (void)state;
+  struct aud_jitter *j = make();
+  put(j, 0, F20, 0, true);
+  assert_int_equal(get(j), 0);
+  put(j, 4 * F20, F20, 4, true); /* 1, 2, 3 lost */
+  assert_int_equal(aud_jitter_get(j, clock_now, 0, &out), HX_ERR_AGAIN);
+  assert_int_equal(out.len, 0); /* plain concealment first... */
+  uint32_t concealed = out.span;
+  while (concealed < 2 * F20) {
+    assert_int_equal(aud_jitter_get(j, clock_now, 0, &out), HX_ERR_AGAIN);
+    assert_int_equal(out.len, 0);
+    concealed += out.span;
+  }
+  assert_int_equal(concealed, 2 * F20);
+  assert_int_equal(aud_jitter_get(j, clock_now, 0, &out), HX_ERR_AGAIN); /* ...FEC for frame 3 */
+  assert_int_equal(out.span, F20);
+  assert_int_equal(number(out.data), 4);
+  assert_int_equal(get(j), 4);
+  aud_jitter_destroy(j);
+}
+
+static void jitter_late_packet_grows_the_delay_and_still_plays(void **state)
+{
+  (void)state;
+  struct aud_jitter *j = make();
+  put(j, 0, F20, 0, true);
+  assert_int_equal(get(j), 0);
+  /* Packet 1 is late by one unit: the playout point waits for it. */
+  assert_int_equal(aud_jitter_get(j, clock_now, 0, &out), HX_ERR_AGAIN);
+  assert_int_equal(out.span, AUD_JITTER_UNIT);
+  assert_int_equal(out.len, 0);
+  assert_int_equal(put(j, F20, F20, 1, true), HX_OK);
+  assert_int_equal(get(j), 1);
+  /* From now on every packet has a unit of headroom. */
+  put(j, 2 * F20, F20, 2, true);
+  uint32_t delay = 0;
+  assert_int_equal(aud_jitter_delay(j, &delay), HX_OK);
+  assert_int_equal(delay, F20);
+  assert_int_equal(get(j), 2);
+  struct aud_jitter_stats st;
+  aud_jitter_get_stats(j, &st);
+  assert_int_equal(st.grown, 1);
   aud_jitter_destroy(j);
 }
 
@@ -112,142 +185,185 @@ static void jitter_timestamps_wrapping_past_2_32_keep_flowing(void **state)
 {
   (void)state;
   struct aud_jitter *j = make();
-  const uint32_t base = UINT32_MAX - 5 * FRAME + 1; /* frame 5 lands on 0 */
+  const uint32_t base = UINT32_MAX - 5 * F20 + 1; /* frame 5 lands on 0 */
   for (uint32_t n = 0; n < 12; n++) {
-    put_frame(j, base, n);
-    assert_int_equal(get_frame(j), (long)n);
+    put(j, base + n * F20, F20, n, true);
+    assert_int_equal(get(j), (long)n);
   }
-  /* A reordered pair straddling the wrap as well. */
   struct aud_jitter *k = make();
-  const uint32_t base2 = UINT32_MAX - FRAME + 1; /* frame 1 is at 0 */
-  put_frame(k, base2, 0);
-  assert_int_equal(get_frame(k), 0);
-  put_frame(k, base2, 2);
-  put_frame(k, base2, 1);
-  assert_int_equal(get_frame(k), 1);
-  assert_int_equal(get_frame(k), 2);
+  const uint32_t base2 = UINT32_MAX - F20 + 1; /* a reordered pair across the wrap */
+  put(k, base2, F20, 0, true);
+  assert_int_equal(get(k), 0);
+  put(k, base2 + 2 * F20, F20, 2, true);
+  put(k, base2 + F20, F20, 1, true);
+  assert_int_equal(get(k), 1);
+  assert_int_equal(get(k), 2);
   aud_jitter_destroy(j);
   aud_jitter_destroy(k);
 }
 
-static void jitter_long_silence_is_not_found_then_resyncs(void **state)
+static void jitter_silence_goes_idle_and_next_spurt_starts_without_delay(void **state)
 {
   (void)state;
   struct aud_jitter *j = make();
   for (uint32_t n = 0; n < 5; n++) {
-    put_frame(j, 0, n);
-    assert_int_equal(get_frame(j), (long)n);
+    put(j, n * F20, F20, n, true);
+    assert_int_equal(get(j), (long)n);
   }
-  int again = 0, not_found = 0;
-  for (int i = 0; i < 15; i++) {
-    long r = get_frame(j);
-    if (r == HX_ERR_AGAIN) {
-      assert_int_equal(not_found, 0); /* concealment comes first */
-      again++;
-    } else {
-      assert_int_equal(r, HX_ERR_NOT_FOUND);
-      not_found++;
-    }
+  /* DTX: nothing arrives. Concealment first, then idle silence. */
+  uint32_t pulled = 0;
+  int rc;
+  while ((rc = aud_jitter_get(j, clock_now, 0, &out)) == HX_ERR_AGAIN ||
+         (rc == HX_ERR_NOT_FOUND && !out.idle))
+    pulled += out.span;
+  assert_int_equal(rc, HX_ERR_NOT_FOUND);
+  assert_true(out.idle);
+  assert_true(pulled < AUD_JITTER_IDLE_SAMPLES);
+  pulled += out.span;
+  for (int i = 0; i < 50; i++) {
+    assert_int_equal(aud_jitter_get(j, clock_now, 0, &out), HX_ERR_NOT_FOUND);
+    pulled += out.span;
   }
-  assert_int_equal(again, 10);
-  assert_int_equal(not_found, 5);
-
-  /* The sender's clock did not move while it was quiet: without a resync
-   * these would all be "late" and dropped. */
-  for (uint32_t n = 5; n < 10; n++) {
-    put_frame(j, 0, n);
-    assert_int_equal(get_frame(j), (long)n);
-  }
-  /* Quiet again, then a sender whose clock jumped far ahead. */
-  for (int i = 0; i < 12; i++)
-    assert_true(get_frame(j) < 0);
-  for (uint32_t n = 1000; n < 1005; n++) {
-    put_frame(j, 0, n);
-    assert_int_equal(get_frame(j), (long)n);
-  }
+  /* The sender's clock ran on through the pause as ours did: the first
+   * packet of the new spurt plays at once, the units held at the end of
+   * the last spurt given back. */
+  uint32_t ts = 5 * F20 + pulled;
+  put(j, ts, F20, 80, true);
+  assert_int_equal(get(j), 80);
+  put(j, ts + F20, F20, 81, true);
+  assert_int_equal(get(j), 81);
+  struct aud_jitter_stats st;
+  aud_jitter_get_stats(j, &st);
+  assert_int_equal(st.resyncs, 1);
   aud_jitter_destroy(j);
 }
 
-static void jitter_delay_counts_buffered_frames(void **state)
+static void jitter_sender_restart_with_a_timestamp_jump_resyncs(void **state)
 {
   (void)state;
   struct aud_jitter *j = make();
-  assert_int_equal(aud_jitter_delay(j), 0);
-  put_frame(j, 0, 0);
-  put_frame(j, 0, 1);
-  put_frame(j, 0, 2);
-  assert_int_equal(aud_jitter_delay(j), 3 * FRAME);
-  assert_int_equal(get_frame(j), 0);
-  assert_int_equal(aud_jitter_delay(j), 2 * FRAME);
-  assert_int_equal(aud_jitter_delay(NULL), HX_ERR_INVALID);
+  for (uint32_t n = 0; n < 5; n++) {
+    put(j, 1000000 + n * F20, F20, n, true);
+    assert_int_equal(get(j), (long)n);
+  }
+  /* The sender restarted: its timeline starts again near zero. */
+  for (uint32_t n = 0; n < 5; n++) {
+    assert_int_equal(put(j, 7 + n * F20, F20, 100 + n, true), HX_OK);
+    assert_int_equal(get(j), (long)(100 + n));
+  }
+  /* and a jump forward by minutes */
+  assert_int_equal(put(j, 7 + 5 * F20 + 48000u * 300, F20, 200, true), HX_OK);
+  assert_int_equal(get(j), 200);
+  struct aud_jitter_stats st;
+  aud_jitter_get_stats(j, &st);
+  assert_int_equal(st.resyncs, 3);
   aud_jitter_destroy(j);
 }
 
-static void jitter_put_rejects_empty_and_oversized_payloads(void **state)
+static void jitter_mixed_10_and_20_ms_packets_play_back_to_back(void **state)
+{
+  (void)state;
+  struct aud_jitter *j = make();
+  uint32_t ts = 0, played = 0;
+  for (uint32_t n = 0; n < 40; n++) {
+    uint32_t span = n % 3 == 0 ? F20 : F10;
+    put(j, ts, span, n, true);
+    ts += span;
+    assert_int_equal(get(j), (long)n);
+    assert_int_equal(out.span, span);
+    played += out.span;
+  }
+  assert_int_equal(played, ts);
+  aud_jitter_destroy(j);
+}
+
+/* A sender whose clock runs 2 % fast piles up delay while it speaks; the
+ * delay is cut only once it pauses. One loop turn is our 10 ms: the
+ * packets the sender has finished by then arrive, then we play a unit. */
+static void jitter_spare_delay_is_cut_in_pauses_never_in_speech(void **state)
+{
+  (void)state;
+  struct aud_jitter *j = make();
+  struct aud_jitter_stats st;
+  uint32_t sent = 0, speech_delay = 0;
+  for (uint32_t t = 0; t < 600; t++) {
+    clock_now = t * F10;
+    bool voice = t < 300;
+    for (; sent <= t * 102 / 100; sent++)
+      assert_int_equal(put(j, sent * F10, F10, sent, voice), HX_OK);
+    aud_jitter_get(j, clock_now, 0, &out);
+    if (t == 299) {
+      aud_jitter_get_stats(j, &st);
+      assert_int_equal(st.shrunk, 0); /* never in speech */
+      aud_jitter_delay(j, &speech_delay);
+      assert_true(speech_delay >= 5 * F10);
+    }
+  }
+  aud_jitter_get_stats(j, &st);
+  assert_true(st.shrunk >= 3);
+  uint32_t delay = 0;
+  aud_jitter_delay(j, &delay);
+  assert_true(delay + 3 * F10 <= speech_delay);
+  aud_jitter_destroy(j);
+}
+
+static void jitter_rejects_bad_input_and_changes_nothing(void **state)
 {
   (void)state;
   struct aud_jitter *j = make();
   static uint8_t big[AUD_MAX_PACKET + 1];
-  assert_int_equal(aud_jitter_put(j, big, 0, 0), HX_ERR_INVALID);
-  assert_int_equal(aud_jitter_put(j, NULL, 10, 0), HX_ERR_INVALID);
-  assert_int_equal(aud_jitter_put(NULL, big, 10, 0), HX_ERR_INVALID);
-  assert_int_equal(aud_jitter_put(j, big, AUD_MAX_PACKET + 1, 0), HX_ERR_TOO_BIG);
-  assert_int_equal(aud_jitter_put(j, big, SIZE_MAX, 0), HX_ERR_TOO_BIG);
-  /* Nothing was accepted, so nothing has started. */
-  uint8_t out[AUD_MAX_PACKET];
-  size_t len = 0;
-  assert_int_equal(aud_jitter_get(j, out, sizeof out, &len), HX_ERR_NOT_FOUND);
+  assert_int_equal(aud_jitter_put(j, big, 0, 0, F20, true, 0), HX_ERR_INVALID);
+  assert_int_equal(aud_jitter_put(j, NULL, 10, 0, F20, true, 0), HX_ERR_INVALID);
+  assert_int_equal(aud_jitter_put(NULL, big, 10, 0, F20, true, 0), HX_ERR_INVALID);
+  assert_int_equal(aud_jitter_put(j, big, 10, 0, 0, true, 0), HX_ERR_INVALID);
+  assert_int_equal(aud_jitter_put(j, big, 10, 0, AUD_JITTER_MAX_SPAN + 1, true, 0), HX_ERR_TOO_BIG);
+  assert_int_equal(aud_jitter_put(j, big, AUD_MAX_PACKET + 1, 0, F20, true, 0), HX_ERR_TOO_BIG);
+  assert_int_equal(aud_jitter_put(j, big, SIZE_MAX, 0, F20, true, 0), HX_ERR_TOO_BIG);
+  assert_int_equal(aud_jitter_get(j, clock_now, 0, &out), HX_ERR_NOT_FOUND); /* nothing started */
+  assert_int_equal(aud_jitter_get(NULL, 0, 0, &out), HX_ERR_INVALID);
+  assert_int_equal(aud_jitter_get(j, 0, 0, NULL), HX_ERR_INVALID);
+  assert_int_equal(aud_jitter_delay(NULL, NULL), HX_ERR_INVALID);
+  assert_int_equal(aud_jitter_create(NULL), HX_ERR_INVALID);
 
   memset(big, 0xA5, sizeof big);
-  assert_int_equal(aud_jitter_put(j, big, AUD_MAX_PACKET, 0), HX_OK);
-  assert_int_equal(aud_jitter_get(j, out, sizeof out, &len), HX_OK);
-  assert_int_equal(len, AUD_MAX_PACKET);
-  assert_memory_equal(out, big, AUD_MAX_PACKET);
+  assert_int_equal(aud_jitter_put(j, big, AUD_MAX_PACKET, 0, F20, true, 0), HX_OK);
+  int rc;
+  while ((rc = aud_jitter_get(j, clock_now, 0, &out)) == HX_ERR_NOT_FOUND && !out.idle) {
+  }
+  assert_int_equal(rc, HX_OK);
+  assert_int_equal(out.len, AUD_MAX_PACKET);
+  assert_memory_equal(out.data, big, AUD_MAX_PACKET);
   aud_jitter_destroy(j);
 }
 
-static void jitter_get_into_small_buffer_is_too_big(void **state)
+static void jitter_full_table_refuses_more_packets(void **state)
 {
   (void)state;
   struct aud_jitter *j = make();
-  uint8_t payload[100] = {1};
-  assert_int_equal(aud_jitter_put(j, payload, sizeof payload, 0), HX_OK);
-  uint8_t out[10];
-  size_t len = 5;
-  assert_int_equal(aud_jitter_get(j, out, sizeof out, &len), HX_ERR_TOO_BIG);
-  assert_int_equal(len, 0);
-  assert_int_equal(aud_jitter_get(NULL, out, sizeof out, &len), HX_ERR_INVALID);
-  assert_int_equal(aud_jitter_get(j, NULL, sizeof out, &len), HX_ERR_INVALID);
-  assert_int_equal(aud_jitter_get(j, out, sizeof out, NULL), HX_ERR_INVALID);
-  aud_jitter_destroy(j);
-}
-
-static void jitter_create_rejects_bad_frame_sizes(void **state)
-{
-  (void)state;
-  struct aud_jitter *j = NULL;
-  assert_int_equal(aud_jitter_create(0, &j), HX_ERR_INVALID);
-  assert_null(j);
-  assert_int_equal(aud_jitter_create(SIZE_MAX, &j), HX_ERR_INVALID);
-  assert_int_equal(aud_jitter_create(FRAME, NULL), HX_ERR_INVALID);
-  assert_int_equal(aud_jitter_create(480, &j), HX_OK);
+  for (uint32_t n = 0; n < AUD_JITTER_SLOTS; n++)
+    assert_int_equal(put(j, n * F10, F10, n, true), HX_OK);
+  assert_int_equal(put(j, AUD_JITTER_SLOTS * F10, F10, 99, true), HX_ERR_FULL);
+  assert_int_equal(get(j), 0);
   aud_jitter_destroy(j);
 }
 
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(jitter_nothing_put_is_not_found),
-      cmocka_unit_test(jitter_in_order_stream_comes_out_in_order),
+      cmocka_unit_test(jitter_nothing_put_is_idle_silence),
+      cmocka_unit_test(jitter_in_order_stream_comes_out_in_order_without_delay),
       cmocka_unit_test(jitter_reorders_swapped_pair_within_window),
-      cmocka_unit_test(jitter_duplicate_is_played_once),
-      cmocka_unit_test(jitter_missing_packet_is_again_once_then_continues),
+      cmocka_unit_test(jitter_duplicates_and_played_copies_are_dropped),
+      cmocka_unit_test(jitter_single_loss_hands_over_the_next_packet_for_fec),
+      cmocka_unit_test(jitter_longer_loss_conceals_then_recovers_the_last_frame),
+      cmocka_unit_test(jitter_late_packet_grows_the_delay_and_still_plays),
       cmocka_unit_test(jitter_timestamps_wrapping_past_2_32_keep_flowing),
-      cmocka_unit_test(jitter_long_silence_is_not_found_then_resyncs),
-      cmocka_unit_test(jitter_delay_counts_buffered_frames),
-      cmocka_unit_test(jitter_put_rejects_empty_and_oversized_payloads),
-      cmocka_unit_test(jitter_get_into_small_buffer_is_too_big),
-      cmocka_unit_test(jitter_create_rejects_bad_frame_sizes),
+      cmocka_unit_test(jitter_silence_goes_idle_and_next_spurt_starts_without_delay),
+      cmocka_unit_test(jitter_sender_restart_with_a_timestamp_jump_resyncs),
+      cmocka_unit_test(jitter_mixed_10_and_20_ms_packets_play_back_to_back),
+      cmocka_unit_test(jitter_spare_delay_is_cut_in_pauses_never_in_speech),
+      cmocka_unit_test(jitter_rejects_bad_input_and_changes_nothing),
+      cmocka_unit_test(jitter_full_table_refuses_more_packets),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

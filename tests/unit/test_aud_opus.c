@@ -295,6 +295,30 @@ static void opus_dtx_silence_encodes_to_tiny_packets(void **state)
   aud_encoder_destroy(e);
 }
 
+static void opus_packet_samples_tells_10_and_20_ms_packets_apart(void **state)
+{
+  (void)state;
+  int16_t pcm[960];
+  fill_sine(pcm, 960, 300.0, 9000.0, 0);
+  uint8_t pkt[AUD_MAX_PACKET];
+  for (int ms = 10; ms <= 20; ms += 10) {
+    struct aud_encoder *e = NULL;
+    assert_int_equal(aud_encoder_create(ms, 24000, &e), HX_OK);
+    size_t len = 0;
+    assert_int_equal(aud_encoder_encode(e, pcm, pkt, sizeof pkt, &len), HX_OK);
+    uint32_t n = 0;
+    assert_int_equal(aud_opus_packet_samples(pkt, len, &n), HX_OK);
+    assert_int_equal(n, (uint32_t)(48 * ms));
+    aud_encoder_destroy(e);
+  }
+  uint32_t n = 7;
+  const uint8_t bad[] = {0x03}; /* code 3 without its frame-count byte */
+  assert_int_equal(aud_opus_packet_samples(bad, sizeof bad, &n), HX_ERR_INVALID);
+  assert_int_equal(n, 0);
+  assert_int_equal(aud_opus_packet_samples(pkt, 0, &n), HX_ERR_INVALID);
+  assert_int_equal(aud_opus_packet_samples(NULL, 3, &n), HX_ERR_INVALID);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -309,6 +333,7 @@ int main(void)
       cmocka_unit_test(opus_plc_returns_max_samples),
       cmocka_unit_test(opus_fec_recovers_dropped_frame),
       cmocka_unit_test(opus_dtx_silence_encodes_to_tiny_packets),
+      cmocka_unit_test(opus_packet_samples_tells_10_and_20_ms_packets_apart),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
