@@ -1,0 +1,298 @@
+#include "cli_announce.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "a11y_queue.h"
+#include "hx_err.h"
+#include "hx_util.h"
+
+#define QUEUE_CAP 16
+#define EARCON_QUEUE 4
+#define SPEECH_BUFFER_MS 500
+#define MIX_CHUNK 480
+
+struct cli_announce {
+  enum cli_speech_backend backend;
+  struct a11y_cues cues;
+  int volume[CLI_ANNOUNCE_CHANNEL_COUNT];
+  cli_announce_print_fn print;
+  void *userdata;
+
+  struct a11y_tts *tts;       /* owned; NULL with CLI_SPEECH_NONE */
+  struct a11y_queue *queue;   /* owned */
+  struct a11y_earcons *sound; /* owned */
+
+  /* Earcons waiting to play, in order, and the one playing. */
+  enum a11y_earcon_id earcon_wait[EARCON_QUEUE];
+  size_t earcon_count;
+  const int16_t *earcon_pcm; /* NULL: none playing */
+  size_t earcon_len, earcon_pos;
+
+  float duck_gain;  /* current room gain from ducking, 1 = none */
+  float duck_floor; /* the gain while speech plays */
+  float duck_step;  /* per sample, so a full ramp takes CLI_ANNOUNCE_RAMP_MS */
+  int16_t speech[MIX_CHUNK];
+};
+
+void cli_announce_config_default(struct cli_announce_config *cfg)
+{
+  memset(cfg, 0, sizeof *cfg);
+  cfg->backend = CLI_SPEECH_ESPEAK;
+  a11y_tts_voice_default(&cfg->voice);
+  a11y_cues_init(&cfg->cues, A11Y_CUE_NORMAL);
+  cfg->volume[CLI_ANNOUNCE_SPEECH] = 100;
+  cfg->volume[CLI_ANNOUNCE_CUES] = 70;
+  cfg->volume[CLI_ANNOUNCE_ROOM] = 100;
+}
+
+int cli_announce_backend_parse(const char *s, enum cli_speech_backend *out)
+{
+  if (!s)
+    return HX_ERR_INVALID;
+  if (strcmp(s, "espeak") == 0) {
+    *out = CLI_SPEECH_ESPEAK;
+    return HX_OK;
+  }
+  if (strcmp(s, "none") == 0) {
+    *out = CLI_SPEECH_NONE;
+    return HX_OK;
+  }
+  return strcmp(s, "speechd") == 0 ? HX_ERR_NOT_FOUND : HX_ERR_INVALID;
+}
+
+int cli_announce_channel_parse(const char *s, enum cli_announce_channel *out)
+{
+  static const char *const names[CLI_ANNOUNCE_CHANNEL_COUNT] = {"speech", "cues", "room"};
+  for (int i = 0; s && i < CLI_ANNOUNCE_CHANNEL_COUNT; i++) {
+    if (strcmp(s, names[i]) == 0) {
+      *out = (enum cli_announce_channel)i;
+      return HX_OK;
+    }
+  }
+  return HX_ERR_INVALID;
+}
+
+static int clamp_volume(int v)
+{
+  return v < 0 ? 0 : v > CLI_ANNOUNCE_VOLUME_MAX ? CLI_ANNOUNCE_VOLUME_MAX : v;
+}
+
+int cli_announce_create(const struct cli_announce_config *cfg, cli_announce_print_fn print,
+                        void *userdata, struct cli_announce **out)
+{
+  *out = NULL;
+  if (!print)
+    return HX_ERR_INVALID;
+  struct cli_announce *a = calloc(1, sizeof *a);
+  if (!a)
+    return HX_ERR_NOMEM;
+  a->backend = cfg->backend;
+  a->cues = cfg->cues;
+  for (int i = 0; i < CLI_ANNOUNCE_CHANNEL_COUNT; i++)
+    a->volume[i] = clamp_volume(cfg->volume[i]);
+  a->print = print;
+  a->userdata = userdata;
+  a->duck_gain = 1.0f;
+  a->duck_floor = powf(10.0f, -CLI_ANNOUNCE_DUCK_DB / 20.0f);
+  a->duck_step = (1.0f - a->duck_floor) / (CLI_ANNOUNCE_RATE_HZ * CLI_ANNOUNCE_RAMP_MS / 1000);
+  int status = a11y_queue_create(QUEUE_CAP, A11Y_QUEUE_COALESCE_MS, &a->queue);
+  if (status == HX_OK)
+    status = a11y_earcons_create(&a->sound);
+  if (status == HX_OK && a->backend == CLI_SPEECH_ESPEAK)
+    status = a11y_tts_create(&cfg->voice, SPEECH_BUFFER_MS, &a->tts);
+  if (status != HX_OK) {
+    cli_announce_destroy(a);
+    return status;
+  }
+  *out = a;
+  return HX_OK;
+}
+
+void cli_announce_destroy(struct cli_announce *a)
+{
+  if (!a)
+    return;
+  a11y_tts_destroy(a->tts);
+  a11y_queue_destroy(a->queue);
+  a11y_earcons_destroy(a->sound);
+  free(a);
+}
+
+static uint64_t now_ms(void) { return hx_clock_ns() / 1000000u; }
+
+static void queue_earcon(struct cli_announce *a, enum a11y_earcon_id id)
+{
+  /* A burst of joins is one sound, not a drum roll. */
+  for (size_t i = 0; i < a->earcon_count; i++) {
+    if (a->earcon_wait[i] == id)
+      return;
+  }
+  if (a->earcon_count < EARCON_QUEUE)
+    a->earcon_wait[a->earcon_count++] = id;
+}
+
+static void queue_speech(struct cli_announce *a, enum a11y_cue_event ev, const char *text)
+{
+  struct a11y_queue_item item = {
+      .kind = (int)ev, .urgent = a11y_cues_urgent(ev), .coalesce = a11y_cues_coalesces(ev),
+      .count = 1};
+  hx_strlcpy(item.text, text, sizeof item.text);
+  bool interrupt;
+  if (a11y_queue_push(a->queue, &item, now_ms(), &interrupt) == HX_OK && interrupt)
+    a11y_tts_cancel(a->tts);
+}
+
+int cli_announce_event(struct cli_announce *a, enum a11y_cue_event ev,
+                       const struct a11y_cue_info *info)
+{
+  if ((unsigned)ev >= A11Y_CUE_EVENT_COUNT || !info)
+    return HX_ERR_INVALID;
+  unsigned map = a->cues.map[ev];
+  if (!a->tts && (map & A11Y_CUE_SPEECH))
+    map = (map & ~(unsigned)A11Y_CUE_SPEECH) | A11Y_CUE_TEXT;
+  if (map & A11Y_CUE_EARCON)
+    queue_earcon(a, a11y_cues_earcon(ev));
+  if (!(map & (A11Y_CUE_TEXT | A11Y_CUE_SPEECH)))
+    return HX_OK;
+  char line[A11Y_QUEUE_TEXT_MAX];
+  a11y_cues_render(&a->cues, ev, info, line, sizeof line);
+  if (map & A11Y_CUE_TEXT)
+    a->print(a->userdata, line);
+  if (map & A11Y_CUE_SPEECH)
+    queue_speech(a, ev, line);
+  return HX_OK;
+}
+
+/* Moves the queue on: the utterance heard in full ends, the next starts. */
+static void advance_speech(struct cli_announce *a)
+{
+  if (!a->tts)
+    return;
+  if (a11y_queue_playing(a->queue) && a11y_tts_idle(a->tts))
+    a11y_queue_finished(a->queue);
+  struct a11y_queue_item next;
+  if (!a11y_queue_start_next(a->queue, &next))
+    return;
+  char burst[A11Y_QUEUE_TEXT_MAX];
+  const char *text = next.text;
+  if (next.count > 1) {
+    a11y_cues_render_burst(&a->cues, (enum a11y_cue_event)next.kind, next.count, burst,
+                           sizeof burst);
+    text = burst;
+  }
+  if (a11y_tts_speak(a->tts, text) != HX_OK)
+    a11y_queue_finished(a->queue);
+}
+
+static void next_earcon(struct cli_announce *a)
+{
+  if (a->earcon_pcm || a->earcon_count == 0)
+    return;
+  enum a11y_earcon_id id = a->earcon_wait[0];
+  memmove(&a->earcon_wait[0], &a->earcon_wait[1], --a->earcon_count * sizeof a->earcon_wait[0]);
+  if (a11y_earcons_get(a->sound, id, &a->earcon_pcm, &a->earcon_len) != HX_OK)
+    a->earcon_pcm = NULL;
+  a->earcon_pos = 0;
+}
+
+static int16_t saturate(float v)
+{
+  return v > 32767.0f ? 32767 : v < -32768.0f ? -32768 : (int16_t)lrintf(v);
+}
+
+static void mix_chunk(struct cli_announce *a, int16_t *frame, size_t n)
+{
+  size_t got = 0;
+  if (a->tts)
+    a11y_tts_read(a->tts, a->speech, n, &got);
+  bool speaking = got > 0 || a11y_queue_playing(a->queue);
+  float target = speaking ? a->duck_floor : 1.0f;
+  float room = (float)a->volume[CLI_ANNOUNCE_ROOM] / 100.0f;
+  float speech = (float)a->volume[CLI_ANNOUNCE_SPEECH] / 100.0f;
+  float cue = (float)a->volume[CLI_ANNOUNCE_CUES] / 100.0f;
+  for (size_t i = 0; i < n; i++) {
+    if (a->duck_gain > target)
+      a->duck_gain = fmaxf(target, a->duck_gain - a->duck_step);
+    else if (a->duck_gain < target)
+      a->duck_gain = fminf(target, a->duck_gain + a->duck_step);
+    float v = (float)frame[i] * room * a->duck_gain;
+    if (i < got)
+      v += (float)a->speech[i] * speech;
+    if (!a->earcon_pcm)
+      next_earcon(a);
+    if (a->earcon_pcm) {
+      v += (float)a->earcon_pcm[a->earcon_pos++] * cue;
+      if (a->earcon_pos == a->earcon_len)
+        a->earcon_pcm = NULL;
+    }
+    frame[i] = saturate(v);
+  }
+}
+
+void cli_announce_mix(struct cli_announce *a, int16_t *frame, size_t n)
+{
+  advance_speech(a);
+  while (n > 0) {
+    size_t chunk = n > MIX_CHUNK ? MIX_CHUNK : n;
+    mix_chunk(a, frame, chunk);
+    frame += chunk;
+    n -= chunk;
+  }
+}
+
+void cli_announce_silence(struct cli_announce *a)
+{
+  a11y_queue_silence(a->queue);
+  if (a->tts)
+    a11y_tts_cancel(a->tts);
+  a->earcon_count = 0;
+  a->earcon_pcm = NULL;
+}
+
+int cli_announce_repeat(struct cli_announce *a)
+{
+  if (!a->tts)
+    return HX_ERR_STATE;
+  bool interrupt;
+  int status = a11y_queue_repeat(a->queue, now_ms(), &interrupt);
+  if (status == HX_OK && interrupt)
+    a11y_tts_cancel(a->tts);
+  return status;
+}
+
+bool cli_announce_speaking(const struct cli_announce *a)
+{
+  return a11y_queue_playing(a->queue) || a11y_queue_waiting(a->queue) > 0;
+}
+
+int cli_announce_volume_change(struct cli_announce *a, enum cli_announce_channel ch, int delta,
+                               int *now)
+{
+  if ((unsigned)ch >= CLI_ANNOUNCE_CHANNEL_COUNT)
+    return HX_ERR_INVALID;
+  a->volume[ch] = clamp_volume(a->volume[ch] + delta);
+  if (now)
+    *now = a->volume[ch];
+  return HX_OK;
+}
+
+int cli_announce_volume(const struct cli_announce *a, enum cli_announce_channel ch)
+{
+  return (unsigned)ch < CLI_ANNOUNCE_CHANNEL_COUNT ? a->volume[ch] : 0;
+}
+
+void cli_announce_set_cues(struct cli_announce *a, const struct a11y_cues *cues) { a->cues = *cues; }
+
+int cli_announce_set_voice(struct cli_announce *a, const struct a11y_tts_voice *v)
+{
+  return a->tts ? a11y_tts_set_voice(a->tts, v) : HX_ERR_STATE;
+}
+
+int cli_announce_set_earcon_wav(struct cli_announce *a, enum a11y_earcon_id id, const char *path)
+{
+  /* The playing sound may be the one replaced: stop it first. */
+  a->earcon_pcm = NULL;
+  return a11y_earcons_load_wav(a->sound, id, path);
+}
