@@ -3,8 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hx_err.h"
+#include "hx_log.h"
+#include "hx_util.h"
+#include "srv_circle.h"
+#include "srv_db.h"
+#include "srv_floor.h"
 #include "srv_room.h"
 #include "srv_session.h"
 
@@ -29,7 +35,21 @@ int srv_create(const struct srv_options *opt, const struct srv_callbacks *cb, st
   srv_ssrc_init(&srv->ssrcs);
   if (cb)
     srv->cb = *cb;
-  int rc = srv_room_create(srv, SRV_LOBBY, "", limit, NULL);
+  srv->room_create_operator = opt && opt->room_create_operator;
+  hx_strlcpy(srv->fingerprint, opt && opt->fingerprint ? opt->fingerprint : "",
+             sizeof srv->fingerprint);
+  int rc = srv_db_open(opt && opt->db_path ? opt->db_path : ":memory:", &srv->db);
+  struct srv_db_room lobby;
+  if (rc == HX_OK && srv_db_room_get(srv->db, SRV_LOBBY, &lobby) == HX_ERR_NOT_FOUND) {
+    /* The Lobby always exists and always lets guests in: the first
+     * milestone's clients know nothing else. */
+    srv_settings_defaults(&lobby.settings, limit);
+    rc = srv_db_room_put(srv->db, SRV_LOBBY, &lobby.settings);
+  }
+  if (rc == HX_OK)
+    rc = srv_circle_load_rooms(srv);
+  if (rc == HX_OK)
+    rc = srv_db_data_version(srv->db, &srv->data_version);
   if (rc != HX_OK) {
     srv_destroy(srv);
     return rc;
@@ -51,6 +71,7 @@ void srv_destroy(struct srv *srv)
     srv->rooms = next;
   }
   srv_ssrc_free(&srv->ssrcs);
+  srv_db_close(srv->db);
   free(srv->motd);
   free(srv);
 }
@@ -96,14 +117,58 @@ void srv_send_error(struct srv *srv, uint64_t session_id, json_int_t id, enum pr
   srv_send(srv, session_id, msg);
 }
 
-void srv_announce_shutdown(struct srv *srv)
+void srv_send_error_code(struct srv *srv, uint64_t session_id, json_int_t id, const char *code,
+                         const char *fmt, ...)
 {
+  char message[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(message, sizeof message, fmt, ap);
+  va_end(ap);
+  json_t *msg = srv_msg_new("error", id);
+  if (!msg)
+    return;
+  json_t *text = json_string(message);
+  /* A message cut inside a UTF-8 sequence is not valid text. */
+  json_object_set_new(msg, "code", json_string(code));
+  json_object_set_new(msg, "message", text ? text : json_string("The request failed."));
+  srv_send(srv, session_id, msg);
+}
+
+void srv_announce_shutdown(struct srv *srv, unsigned seconds)
+{
+  char text[128];
+  if (seconds)
+    snprintf(text, sizeof text, "The server is restarting in %u second%s.", seconds,
+             seconds == 1 ? "" : "s");
+  else
+    snprintf(text, sizeof text, "The server is shutting down.");
   for (struct srv_session *s = srv->sessions; s; s = s->next) {
     json_t *msg = srv_msg_new("event", -1);
     if (!msg)
       continue;
     json_object_set_new(msg, "event", json_string("shutdown"));
-    json_object_set_new(msg, "message", json_string("The server is shutting down."));
+    json_object_set_new(msg, "message", json_string(text));
+    json_object_set_new(msg, "seconds", json_integer(seconds));
     srv_send(srv, s->id, msg);
+  }
+}
+
+int64_t srv_wall_time(void) { return (int64_t)time(NULL); }
+
+void srv_tick(struct srv *srv, uint64_t now_ms)
+{
+  srv->now_ms = now_ms;
+  srv_room_tick(srv, now_ms);
+  srv_floor_tick(srv, now_ms);
+  srv_circle_tick(srv, now_ms);
+  if (now_ms - srv->last_reload_ms < SRV_RELOAD_MS)
+    return;
+  srv->last_reload_ms = now_ms;
+  int64_t version;
+  if (srv_db_data_version(srv->db, &version) == HX_OK && version != srv->data_version) {
+    srv->data_version = version;
+    hx_log(HX_LOG_INFO, "srv", "the data changed outside the server; reloading rooms");
+    srv_circle_load_rooms(srv);
   }
 }

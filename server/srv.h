@@ -24,6 +24,8 @@
 #define SRV_MAX_SESSIONS 256
 #define SRV_MOTD_DEFAULT "Welcome to Hearth."
 #define SRV_LOBBY "Lobby"
+/* How often the running server looks for operator CLI changes. */
+#define SRV_RELOAD_MS 1000
 
 /* Effects. The server never blocks on them; the network layer queues. */
 struct srv_callbacks {
@@ -42,6 +44,9 @@ struct srv_options {
   unsigned room_limit; /* 0: SRV_ROOM_LIMIT_DEFAULT */
   size_t max_sessions; /* 0: SRV_MAX_SESSIONS */
   uint16_t media_port; /* announced in "joined"; srv_net sets it after bind */
+  const char *db_path;  /* NULL: an in-memory database (tests) */
+  const char *fingerprint; /* the certificate's, bound into identity proofs */
+  bool room_create_operator; /* room_create = operator: no create_room */
 };
 
 struct srv_room;
@@ -60,6 +65,12 @@ struct srv {
   uint64_t next_session_id;
   struct srv_ssrc_map ssrcs;       /* SSRC -> member of some room */
   struct srv_media_log media_log; /* rate limit for bad-packet log lines */
+  struct srv_db *db;               /* owned */
+  char fingerprint[80];
+  bool room_create_operator;
+  uint64_t now_ms;          /* the loop's clock at the last tick or packet */
+  int64_t data_version;     /* PRAGMA data_version at the last reload */
+  uint64_t last_reload_ms;
   uint8_t line[PROTO_MSG_MAX + 1]; /* scratch: the control line being handled */
 };
 
@@ -77,7 +88,17 @@ void srv_send(struct srv *srv, uint64_t session_id, json_t *msg);
 /* Sends an error reply; message is a printf format. */
 void srv_send_error(struct srv *srv, uint64_t session_id, json_int_t id, enum proto_error code,
                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* Tells every connected session that the server is shutting down. */
-void srv_announce_shutdown(struct srv *srv);
+/* Sends an error with a code that has no proto_error value yet (the
+ * circle codes of docs/protocol.md). */
+void srv_send_error_code(struct srv *srv, uint64_t session_id, json_int_t id, const char *code,
+                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Tells every connected session that the server is shutting down in
+ * seconds (0: now). */
+void srv_announce_shutdown(struct srv *srv, unsigned seconds);
+/* Wall-clock Unix time, for bans and invites. */
+int64_t srv_wall_time(void);
+/* Periodic work: speaking, turn limits, close countdowns and, every
+ * SRV_RELOAD_MS, reloading rooms when the operator CLI changed the data. */
+void srv_tick(struct srv *srv, uint64_t now_ms);
 
 #endif

@@ -17,6 +17,7 @@ void srv_config_defaults(struct srv_config *c)
   hx_strlcpy(c->motd, SRV_MOTD_DEFAULT, sizeof c->motd);
   c->room_limit = SRV_ROOM_LIMIT_DEFAULT;
   c->log_level = HX_LOG_INFO;
+  c->shutdown_grace = SRV_SHUTDOWN_GRACE_DEFAULT;
 }
 
 int srv_config_parse_level(const char *s, enum hx_log_level *out)
@@ -72,10 +73,24 @@ int srv_config_set(struct srv_config *c, const char *key, const char *value, cha
                value);
       return HX_ERR_INVALID;
     }
+  } else if (strcmp(key, "room_create") == 0) {
+    if (strcmp(value, "identified") != 0 && strcmp(value, "operator") != 0) {
+      snprintf(why, why_cap, "room_create must be identified or operator, not \"%s\"", value);
+      return HX_ERR_INVALID;
+    }
+    c->room_create_operator = strcmp(value, "operator") == 0;
+  } else if (strcmp(key, "shutdown_grace") == 0) {
+    long v;
+    if (hx_parse_long(value, 0, SRV_SHUTDOWN_GRACE_MAX, &v) != HX_OK) {
+      snprintf(why, why_cap, "shutdown_grace must be whole seconds from 0 to %d, not \"%s\"",
+               SRV_SHUTDOWN_GRACE_MAX, value);
+      return HX_ERR_INVALID;
+    }
+    c->shutdown_grace = (unsigned)v;
   } else {
     snprintf(why, why_cap,
-             "unknown setting \"%s\"; the settings are listen, data_dir, motd, room_limit and "
-             "log_level",
+             "unknown setting \"%s\"; the settings are listen, data_dir, motd, room_limit, "
+             "log_level, room_create and shutdown_grace",
              key);
     return HX_ERR_NOT_FOUND;
   }

@@ -4,6 +4,7 @@
 #ifndef SRV_CONFIG_H
 #define SRV_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "hx_log.h"
@@ -17,10 +18,16 @@ struct srv_config {
   char motd[512];
   unsigned room_limit;
   enum hx_log_level log_level;
+  bool room_create_operator; /* room_create = operator */
+  unsigned shutdown_grace;   /* seconds between the SIGTERM notice and the close */
 };
 
+#define SRV_SHUTDOWN_GRACE_DEFAULT 5
+#define SRV_SHUTDOWN_GRACE_MAX 600
+
 void srv_config_defaults(struct srv_config *c);
-/* Sets one key (listen, data_dir, motd, room_limit, log_level) from text.
+/* Sets one key (listen, data_dir, motd, room_limit, log_level,
+ * room_create, shutdown_grace) from text.
  * HX_ERR_NOT_FOUND for an unknown key, HX_ERR_INVALID for a bad value; why
  * gets a sentence either way. */
 int srv_config_set(struct srv_config *c, const char *key, const char *value, char *why,

@@ -18,7 +18,9 @@
 #include "proto_tls.h"
 #include "srv.h"
 #include "srv_config.h"
+#include "srv_db.h"
 #include "srv_net.h"
+#include "srv_ops.h"
 #include "srv_room.h"
 
 #define EXIT_USAGE 2
@@ -27,6 +29,8 @@ struct app {
   uv_loop_t loop;
   uv_signal_t sigterm;
   uv_signal_t sigint;
+  uv_timer_t grace;
+  unsigned grace_s;
   struct srv *srv;
   struct srv_net *net;
 };
@@ -48,18 +52,30 @@ static void usage(FILE *f)
           "  --listen ADDR[:PORT]   where to listen (default 0.0.0.0:%d)\n"
           "  --data-dir DIR         where the certificate and key are kept\n"
           "  --config FILE          settings file: \"key = value\" lines, \"#\" comments;\n"
-          "                         keys: listen, data_dir, motd, room_limit, log_level\n"
+          "                         keys: listen, data_dir, motd, room_limit, log_level,\n"
+          "                         room_create (identified|operator), shutdown_grace\n"
           "  --log-level LEVEL      debug, info, warning or error (default info)\n"
+          "  --shutdown-grace SECONDS  notice given to everyone on SIGTERM before the\n"
+          "                         server closes (default %d)\n"
           "  --help                 show this help\n"
           "  --version              show the version\n"
           "\n"
           "Command-line options override the config file.\n"
+          "\n"
+          "Operator commands (work on the data directory, also while the server runs):\n"
+          "  hearthd [--data-dir DIR] room create NAME [--topic T] [--limit N]\n"
+          "  hearthd [--data-dir DIR] room list | room delete NAME\n"
+          "  hearthd [--data-dir DIR] room set NAME SETTING VALUE\n"
+          "  hearthd [--data-dir DIR] room host NAME KEY   (make an identity a host)\n"
+          "  hearthd [--data-dir DIR] invite create ROOM [--uses N] [--expires DURATION]\n"
+          "  hearthd [--data-dir DIR] ban list | ban remove ID\n"
+          "See docs/operator.md.\n"
           "Data directory: $HEARTH_DATA_DIR, else $XDG_DATA_HOME/hearth, else\n"
           "~/.local/share/hearth, else (no HOME, as for a root service) ./hearth-data.\n"
           "It is created with mode 0700; the first start makes cert.pem and key.pem.\n"
           "Logs go to standard error. Exit status: 0 after SIGTERM or SIGINT, 1 when\n"
           "the configuration is wrong or the server cannot start, 2 on bad options.\n",
-          SRV_DEFAULT_PORT);
+          SRV_DEFAULT_PORT, SRV_SHUTDOWN_GRACE_DEFAULT);
 }
 
 struct cli {
@@ -67,21 +83,32 @@ struct cli {
   const char *data_dir;
   const char *config;
   const char *log_level;
+  const char *shutdown_grace;
 };
 
 /* Returns -1 to go on, or an exit status. */
 static int parse_args(int argc, char **argv, struct cli *cli)
 {
-  enum { OPT_LISTEN = 256, OPT_DATA_DIR, OPT_CONFIG, OPT_LOG_LEVEL, OPT_HELP, OPT_VERSION };
+  enum {
+    OPT_LISTEN = 256,
+    OPT_DATA_DIR,
+    OPT_CONFIG,
+    OPT_LOG_LEVEL,
+    OPT_GRACE,
+    OPT_HELP,
+    OPT_VERSION
+  };
   static const struct option options[] = {{"listen", required_argument, NULL, OPT_LISTEN},
                                           {"data-dir", required_argument, NULL, OPT_DATA_DIR},
                                           {"config", required_argument, NULL, OPT_CONFIG},
                                           {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+                                          {"shutdown-grace", required_argument, NULL, OPT_GRACE},
                                           {"help", no_argument, NULL, OPT_HELP},
                                           {"version", no_argument, NULL, OPT_VERSION},
                                           {NULL, 0, NULL, 0}};
   int opt;
-  while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+  /* "+": stop at the first operator command; its options are its own. */
+  while ((opt = getopt_long(argc, argv, "+", options, NULL)) != -1) {
     switch (opt) {
     case OPT_LISTEN:
       cli->listen = optarg;
@@ -95,6 +122,9 @@ static int parse_args(int argc, char **argv, struct cli *cli)
     case OPT_LOG_LEVEL:
       cli->log_level = optarg;
       break;
+    case OPT_GRACE:
+      cli->shutdown_grace = optarg;
+      break;
     case OPT_HELP:
       usage(stdout);
       return EXIT_SUCCESS;
@@ -106,7 +136,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
       return EXIT_USAGE;
     }
   }
-  if (optind < argc) {
+  if (optind < argc && !srv_ops_is_command(argv[optind])) {
     fprintf(stderr, SRV_NAME ": unexpected argument \"%s\"; try --help\n", argv[optind]);
     return EXIT_USAGE;
   }
@@ -128,7 +158,8 @@ static int load_config(const struct cli *cli, struct srv_config *cfg)
     const char *option;
   } overrides[] = {{"listen", cli->listen, "--listen"},
                    {"data_dir", cli->data_dir, "--data-dir"},
-                   {"log_level", cli->log_level, "--log-level"}};
+                   {"log_level", cli->log_level, "--log-level"},
+                   {"shutdown_grace", cli->shutdown_grace, "--shutdown-grace"}};
   for (size_t i = 0; i < sizeof overrides / sizeof overrides[0]; i++) {
     if (overrides[i].value &&
         srv_config_set(cfg, overrides[i].key, overrides[i].value, err, sizeof err) != HX_OK) {
@@ -186,11 +217,22 @@ static int ensure_cert(const char *cert, const char *key)
   return HX_OK;
 }
 
+static void on_grace_over(uv_timer_t *t)
+{
+  struct app *app = t->data;
+  uv_close((uv_handle_t *)&app->grace, NULL);
+  srv_net_shutdown(app->net);
+}
+
 static void on_signal(uv_signal_t *sig, int signum)
 {
   struct app *app = sig->data;
-  hx_log(HX_LOG_INFO, "main", "%s: shutting down", signum == SIGTERM ? "SIGTERM" : "SIGINT");
-  srv_net_shutdown(app->net);
+  hx_log(HX_LOG_INFO, "main", "%s: shutting down in %u s", signum == SIGTERM ? "SIGTERM" : "SIGINT",
+         app->grace_s);
+  /* Everyone hears the notice first; the rooms go on until the grace
+   * period is over. */
+  srv_announce_shutdown(app->srv, app->grace_s);
+  uv_timer_start(&app->grace, on_grace_over, (uint64_t)app->grace_s * 1000, 0);
   /* Closing the handles restores the default action: a second Ctrl-C ends
    * the process at once. */
   uv_close((uv_handle_t *)&app->sigterm, NULL);
@@ -238,8 +280,14 @@ static int serve(const struct srv_config *cfg, const char *data_dir, const char 
     SSL_CTX_free(ctx);
     return EXIT_FAILURE;
   }
-  struct app app = {0};
-  struct srv_options opt = {.motd = cfg->motd, .room_limit = cfg->room_limit};
+  struct app app = {.grace_s = cfg->shutdown_grace};
+  char db_path[PATH_MAX + 16];
+  snprintf(db_path, sizeof db_path, "%s/" SRV_DB_FILE, data_dir);
+  struct srv_options opt = {.motd = cfg->motd,
+                            .room_limit = cfg->room_limit,
+                            .db_path = db_path,
+                            .fingerprint = fingerprint,
+                            .room_create_operator = cfg->room_create_operator};
   uv_loop_init(&app.loop);
   rc = srv_create(&opt, NULL, &app.srv);
   if (rc == HX_OK)
@@ -257,6 +305,8 @@ static int serve(const struct srv_config *cfg, const char *data_dir, const char 
     srv_net_shutdown(app.net);
     status = EXIT_FAILURE;
   } else {
+    uv_timer_init(&app.loop, &app.grace);
+    app.grace.data = &app;
     uv_signal_init(&app.loop, &app.sigterm);
     uv_signal_init(&app.loop, &app.sigint);
     app.sigterm.data = &app;
@@ -291,6 +341,7 @@ int main(int argc, char **argv)
   if (status >= 0)
     return status;
   hx_log_set_level(cfg.log_level);
+  bool ops = optind < argc;
   if (srv_config_make_dir(cfg.data_dir) != HX_OK) {
     fprintf(stderr, SRV_NAME ": cannot create the data directory %s: %s\n", cfg.data_dir,
             strerror(errno));
@@ -304,6 +355,8 @@ int main(int argc, char **argv)
             strerror(errno));
     return EXIT_FAILURE;
   }
+  if (ops)
+    return srv_ops_run(data_dir, cfg.room_limit, argc - optind, argv + optind);
   snprintf(cert, sizeof cert, "%s/cert.pem", data_dir);
   snprintf(key, sizeof key, "%s/key.pem", data_dir);
   if (ensure_cert(cert, key) != HX_OK)

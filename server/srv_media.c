@@ -9,6 +9,7 @@
 #include "proto_srtp.h"
 #include "srv.h"
 #include "srv_addr.h"
+#include "srv_floor.h"
 #include "srv_room.h"
 #include "srv_session.h"
 
@@ -88,7 +89,7 @@ static void forward(struct srv *srv, const struct srv_member *from, const uint8_
   const struct srv_room *room = from->room;
   for (size_t i = 0; i < room->count; i++) {
     struct srv_member *to = room->members[i];
-    if (to == from || !to->has_addr)
+    if (to == from || !to->has_addr || !srv_floor_may_hear(to))
       continue;
     size_t out_len;
     memcpy(out, pkt, len);
@@ -133,9 +134,12 @@ int srv_media_handle(struct srv *srv, const struct sockaddr_storage *from, const
     return rc;
   }
   learn_address(m, from);
-  /* A muted member's packets still teach its address (so it hears the
-   * room) but are neither forwarded nor counted as speech. */
-  if (m->session->muted)
+  srv->now_ms = now_ms;
+  /* Packets from someone who may not speak now (muted, listening, stepped
+   * out, or without the floor) still teach the address, so they hear the
+   * room, but are neither forwarded nor counted as speech: the floor is
+   * enforced here, not trusted to clients. */
+  if (!srv_floor_may_speak(m))
     return HX_OK;
   if (h.has_level)
     srv_room_note_level(srv, m, h.voice, h.level, now_ms);

@@ -315,6 +315,8 @@ static void on_connection(uv_stream_t *server, int status)
     return;
   }
   int rc = srv_session_open(net->srv, c, &c->session);
+  if (rc == HX_OK)
+    srv_session_set_peer(c->session, &c->peer);
   if (rc == HX_ERR_FULL) {
     conn_refuse(c);
   } else if (rc != HX_OK) {
@@ -353,7 +355,7 @@ static void on_tick(uv_timer_t *t)
 {
   struct srv_net *net = t->data;
   uint64_t now = uv_now(net->loop);
-  srv_room_tick(net->srv, now);
+  srv_tick(net->srv, now);
   bool force = net->shutting_down && now - net->shutdown_ms >= SRV_NET_SHUTDOWN_TIMEOUT_MS;
   for (struct conn *c = net->conns; c; c = c->next) {
     if (uv_is_closing((uv_handle_t *)&c->tcp))
@@ -427,7 +429,6 @@ void srv_net_shutdown(struct srv_net *net)
   net->shutdown_ms = uv_now(net->loop);
   uv_close((uv_handle_t *)&net->listener, NULL);
   uv_close((uv_handle_t *)&net->udp, NULL);
-  srv_announce_shutdown(net->srv);
   for (struct conn *c = net->conns; c; c = c->next)
     conn_close(c, true);
   if (net->conn_count == 0)

@@ -35,7 +35,7 @@ int srv_net_create(uv_loop_t *loop, struct srv *srv, SSL_CTX *ctx, struct srv_ne
 int srv_net_listen(struct srv_net *net, const struct sockaddr *addr, char *err, size_t err_cap);
 /* The bound port (0 before srv_net_listen succeeded). */
 uint16_t srv_net_port(const struct srv_net *net);
-/* Stops listening, tells every session the server is shutting down, flushes
+/* Stops listening, flushes
  * and closes every connection (forcibly after SRV_NET_SHUTDOWN_TIMEOUT_MS).
  * uv_run returns once this is done. */
 void srv_net_shutdown(struct srv_net *net);

@@ -9,24 +9,25 @@
 #include "hx_log.h"
 #include "hx_util.h"
 #include "proto_srtp.h"
+#include "srv_circle.h"
+#include "srv_floor.h"
 #include "srv_session.h"
 
 #define MODULE "room"
 /* base64 of PROTO_SRTP_KEY_LEN bytes is 40 characters. */
 #define KEY_B64_CAP 64
 
-int srv_room_create(struct srv *srv, const char *name, const char *topic, unsigned limit,
+int srv_room_create(struct srv *srv, const char *name, const struct srv_settings *settings,
                     struct srv_room **out)
 {
   if (out)
     *out = NULL;
-  if (limit == 0 || limit > SRV_ROOM_LIMIT_MAX || !topic)
+  if (settings->limit == 0 || settings->limit > SRV_ROOM_LIMIT_MAX)
     return HX_ERR_INVALID;
   struct srv_room *room = calloc(1, sizeof *room);
   if (!room)
     return HX_ERR_NOMEM;
-  if (srv_name_clean(name, strlen(name), room->name, sizeof room->name) != HX_OK ||
-      hx_strlcpy(room->topic, topic, sizeof room->topic) != HX_OK) {
+  if (srv_name_clean(name, strlen(name), room->name, sizeof room->name) != HX_OK) {
     free(room);
     return HX_ERR_INVALID;
   }
@@ -34,8 +35,10 @@ int srv_room_create(struct srv *srv, const char *name, const char *topic, unsign
     free(room);
     return HX_ERR_EXISTS;
   }
-  room->limit = limit;
-  room->members = calloc(limit, sizeof *room->members);
+  room->settings = *settings;
+  /* Room for the largest limit, so raising the limit never reallocates
+   * what the media path walks. */
+  room->members = calloc(SRV_ROOM_LIMIT_MAX, sizeof *room->members);
   if (!room->members) {
     free(room);
     return HX_ERR_NOMEM;
@@ -57,6 +60,30 @@ void srv_room_free(struct srv_room *room)
   free(room);
 }
 
+void srv_room_remove(struct srv *srv, struct srv_room *room)
+{
+  for (struct srv_session *s = srv->sessions; s; s = s->next) {
+    if (s->knocking == room)
+      s->knocking = NULL;
+  }
+  for (struct srv_room **p = &srv->rooms; *p; p = &(*p)->next) {
+    if (*p == room) {
+      *p = room->next;
+      srv_room_free(room);
+      return;
+    }
+  }
+}
+
+struct srv_member *srv_room_member(const struct srv_room *room, uint64_t session_id)
+{
+  for (size_t i = 0; i < room->count; i++) {
+    if (room->members[i]->session->id == session_id)
+      return room->members[i];
+  }
+  return NULL;
+}
+
 struct srv_room *srv_room_find(struct srv *srv, const char *name)
 {
   for (struct srv_room *r = srv->rooms; r; r = r->next) {
@@ -66,8 +93,7 @@ struct srv_room *srv_room_find(struct srv *srv, const char *name)
   return NULL;
 }
 
-/* {"type":"event","event":what,"room":...,"session":...,"name":...} */
-static json_t *event_new(const char *what, const struct srv_member *m)
+json_t *srv_room_event(const char *what, const struct srv_member *m)
 {
   json_t *ev = srv_msg_new("event", -1);
   if (!ev)
@@ -79,7 +105,7 @@ static json_t *event_new(const char *what, const struct srv_member *m)
   return ev;
 }
 
-static void room_broadcast(struct srv *srv, const struct srv_room *room, json_t *ev)
+void srv_room_broadcast(struct srv *srv, const struct srv_room *room, json_t *ev)
 {
   if (!ev)
     return;
@@ -88,23 +114,38 @@ static void room_broadcast(struct srv *srv, const struct srv_room *room, json_t 
   json_decref(ev);
 }
 
+void srv_room_tell_facilitators(struct srv *srv, const struct srv_room *room, json_t *ev)
+{
+  if (!ev)
+    return;
+  for (size_t i = 0; i < room->count; i++) {
+    if (room->members[i]->role >= SRV_ROLE_FACILITATOR)
+      srv_send(srv, room->members[i]->session->id, json_incref(ev));
+  }
+  json_decref(ev);
+}
+
 static void set_speaking(struct srv *srv, struct srv_member *m, bool speaking)
 {
   if (m->speaking == speaking)
     return;
   m->speaking = speaking;
-  json_t *ev = event_new("speaking", m);
+  json_t *ev = srv_room_event("speaking", m);
   if (ev)
     json_object_set_new(ev, "speaking", json_boolean(speaking));
-  room_broadcast(srv, m->room, ev);
+  srv_room_broadcast(srv, m->room, ev);
 }
 
 void srv_room_on_rooms(struct srv *srv, struct srv_session *s, const json_t *msg)
 {
   json_t *list = json_array();
   for (struct srv_room *r = srv->rooms; r && list; r = r->next) {
-    json_t *item = json_pack("{s:s, s:s, s:I, s:I}", "name", r->name, "topic", r->topic,
-                             "people", (json_int_t)r->count, "limit", (json_int_t)r->limit);
+    const struct srv_settings *st = &r->settings;
+    json_t *item = json_pack("{s:s, s:s, s:I, s:I, s:b, s:b, s:b, s:s, s:b}", "name", r->name,
+                             "topic", st->topic, "people", (json_int_t)r->count, "limit",
+                             (json_int_t)st->limit, "locked", (int)st->locked, "knock",
+                             (int)st->knock, "guests", (int)st->guests, "floor",
+                             srv_floor_name(st->floor), "closing", (int)r->closing);
     if (json_array_append_new(list, item) != 0) {
       json_decref(list);
       list = NULL;
@@ -178,14 +219,18 @@ static int member_new(struct srv *srv, struct srv_session *s, char up[KEY_B64_CA
   return HX_OK;
 }
 
-static json_t *roster_new(const struct srv_room *room)
+json_t *srv_room_roster(const struct srv_room *room)
 {
   json_t *roster = json_array();
   for (size_t i = 0; roster && i < room->count; i++) {
     const struct srv_member *m = room->members[i];
-    json_t *item = json_pack("{s:I, s:s, s:I, s:b, s:b}", "session", (json_int_t)m->session->id,
-                             "name", m->session->name, "ssrc", (json_int_t)m->ssrc, "muted",
-                             (int)m->session->muted, "speaking", (int)m->speaking);
+    json_t *item = json_pack(
+        "{s:I, s:s, s:I, s:b, s:b, s:s, s:b, s:b, s:b, s:b, s:b, s:b}", "session",
+        (json_int_t)m->session->id, "name", m->session->name, "ssrc", (json_int_t)m->ssrc,
+        "muted", (int)(m->session->muted || m->forced_mute), "speaking", (int)m->speaking, "role",
+        srv_role_name(m->role), "guest", (int)!m->session->identified, "listening",
+        (int)m->listening, "stepped_out", (int)m->stepped_out, "hand", (int)m->hand, "away",
+        (int)m->away, "typing", (int)m->typing);
     if (json_array_append_new(roster, item) != 0) {
       json_decref(roster);
       roster = NULL;
@@ -199,12 +244,15 @@ static json_t *joined_reply(struct srv *srv, json_int_t id, const struct srv_mem
 {
   json_t *reply = srv_msg_new("joined", id);
   json_t *srtp = json_pack("{s:s, s:s, s:s}", "suite", PROTO_SRTP_SUITE, "up", up, "down", down);
-  json_t *roster = roster_new(m->room);
+  json_t *roster = srv_room_roster(m->room);
   if (!reply || !srtp || !roster || json_object_set_new(reply, "room", json_string(m->room->name)) ||
       json_object_set_new(reply, "session", json_integer((json_int_t)m->session->id)) ||
       json_object_set_new(reply, "ssrc", json_integer((json_int_t)m->ssrc)) ||
       json_object_set_new(reply, "media_port", json_integer(srv->media_port)) ||
-      json_object_set(reply, "srtp", srtp) || json_object_set(reply, "roster", roster)) {
+      json_object_set(reply, "srtp", srtp) || json_object_set(reply, "roster", roster) ||
+      json_object_set_new(reply, "role", json_string(srv_role_name(m->role))) ||
+      json_object_set_new(reply, "settings", srv_circle_settings_json(&m->room->settings)) ||
+      json_object_set_new(reply, "floor", srv_floor_json(m->room))) {
     json_decref(reply);
     reply = NULL;
   }
@@ -213,12 +261,77 @@ static json_t *joined_reply(struct srv *srv, json_int_t id, const struct srv_mem
   return reply;
 }
 
+/* The checks of docs/protocol.md "Joining", in order. Returns true when the
+ * join may go on; *knock tells whether it waits in the anteroom. */
+static bool join_allowed(struct srv *srv, struct srv_session *s, struct srv_room *room,
+                         json_int_t id, const char *invite, bool *knock)
+{
+  struct srv_db_ban ban;
+  enum srv_role role = SRV_ROLE_MEMBER;
+  if (s->identified && srv_db_role_get(srv->db, room->name, s->key, &role) != HX_OK)
+    role = SRV_ROLE_MEMBER;
+  int64_t now = srv_wall_time();
+  /* A room's own hosts and facilitators are matched by key only: an
+   * address ban must not lock out the people running the circle from a
+   * shared address. */
+  const char *address = role >= SRV_ROLE_FACILITATOR ? "" : s->address;
+  if (srv_db_ban_find(srv->db, room->name, s->key, address, now, &ban) == HX_OK) {
+    srv_send_error_code(srv, s->id, id, "banned", "You are banned from %s.%s%s", room->name,
+                        ban.reason[0] ? " The reason given: " : "", ban.reason);
+    return false;
+  }
+  if (room->closing) {
+    srv_send_error_code(srv, s->id, id, "closing", "%s is closing; no one new may join.",
+                        room->name);
+    return false;
+  }
+  if (!s->identified && !room->settings.guests) {
+    srv_send_error_code(srv, s->id, id, "guests_not_allowed",
+                        "%s lets in only people with an identity; your client can make one.",
+                        room->name);
+    return false;
+  }
+  bool staff = role >= SRV_ROLE_FACILITATOR;
+  if (room->settings.locked && !invite && !staff) {
+    srv_send_error_code(srv, s->id, id, "room_locked",
+                        "%s is locked; ask a facilitator for an invite.", room->name);
+    return false;
+  }
+  size_t others = room->count;
+  for (size_t i = 0; i < room->count; i++) {
+    const struct srv_session *o = room->members[i]->session;
+    if (o == s) {
+      others--;
+    } else if (srv_name_same(o->name, s->name)) {
+      srv_send_error(srv, s->id, id, PROTO_E_NAME_TAKEN,
+                     "Someone in %s is already called \"%s\"; reconnect with another name.",
+                     room->name, o->name);
+      return false;
+    }
+  }
+  if (others >= room->settings.limit) {
+    srv_send_error(srv, s->id, id, PROTO_E_ROOM_FULL, "%s is full: it holds %u people.",
+                   room->name, room->settings.limit);
+    return false;
+  }
+  if (invite && srv_db_invite_use(srv->db, room->name, invite, now) != HX_OK) {
+    srv_send_error_code(srv, s->id, id, "bad_invite",
+                        "That invite is not valid for %s: it may be used up or expired.",
+                        room->name);
+    return false;
+  }
+  *knock = room->settings.knock && !invite && !staff;
+  return true;
+}
+
 void srv_room_on_join(struct srv *srv, struct srv_session *s, const json_t *msg)
 {
   json_int_t id = proto_msg_id(msg);
   json_t *jname = json_object_get(msg, "room");
-  if (!json_is_string(jname)) {
-    srv_send_error(srv, s->id, id, PROTO_E_BAD_MESSAGE, "join needs a string \"room\".");
+  json_t *jinvite = json_object_get(msg, "invite");
+  if (!json_is_string(jname) || (jinvite && !json_is_string(jinvite))) {
+    srv_send_error(srv, s->id, id, PROTO_E_BAD_MESSAGE,
+                   "join needs a string \"room\" (and \"invite\", when given, is a string).");
     return;
   }
   const char *name = json_string_value(jname);
@@ -233,23 +346,20 @@ void srv_room_on_join(struct srv *srv, struct srv_session *s, const json_t *msg)
   }
   /* Check everything before leaving the current room, so a refused join
    * changes nothing. Joining the room one is in re-enters it with new keys. */
-  size_t others = room->count;
-  for (size_t i = 0; i < room->count; i++) {
-    const struct srv_session *o = room->members[i]->session;
-    if (o == s) {
-      others--;
-    } else if (srv_name_same(o->name, s->name)) {
-      srv_send_error(srv, s->id, id, PROTO_E_NAME_TAKEN,
-                     "Someone in %s is already called \"%s\"; reconnect with another name.",
-                     room->name, o->name);
-      return;
-    }
-  }
-  if (others >= room->limit) {
-    srv_send_error(srv, s->id, id, PROTO_E_ROOM_FULL, "%s is full: it holds %u people.",
-                   room->name, room->limit);
+  bool knock = false;
+  if (!join_allowed(srv, s, room, id, jinvite ? json_string_value(jinvite) : NULL, &knock))
+    return;
+  if (knock) {
+    srv_room_leave(srv, s, false);
+    srv_circle_knock(srv, s, room, id);
     return;
   }
+  srv_circle_withdraw_knock(srv, s);
+  srv_room_enter(srv, s, room, id);
+}
+
+void srv_room_enter(struct srv *srv, struct srv_session *s, struct srv_room *room, json_int_t id)
+{
   char up[KEY_B64_CAP];
   char down[KEY_B64_CAP];
   struct srv_member *m = NULL;
@@ -269,9 +379,12 @@ void srv_room_on_join(struct srv *srv, struct srv_session *s, const json_t *msg)
   /* The reply tells the mover where they are now; only the old room's
    * members need the left event. */
   srv_room_leave(srv, s, false);
+  if (s->identified && srv_db_role_get(srv->db, room->name, s->key, &m->role) != HX_OK)
+    m->role = SRV_ROLE_MEMBER;
   m->room = room;
   room->members[room->count++] = m;
   s->member = m;
+  srv_floor_member_joined(srv, m);
   json_t *reply = joined_reply(srv, id, m, up, down);
   OPENSSL_cleanse(up, sizeof up);
   OPENSSL_cleanse(down, sizeof down);
@@ -282,53 +395,86 @@ void srv_room_on_join(struct srv *srv, struct srv_session *s, const json_t *msg)
   else
     srv_send_error(srv, s->id, id, PROTO_E_INTERNAL,
                    "The server could not describe the room; join again.");
-  json_t *ev = event_new("joined", m);
+  json_t *ev = srv_room_event("joined", m);
   if (ev) {
     json_object_set_new(ev, "ssrc", json_integer((json_int_t)m->ssrc));
     json_object_set_new(ev, "count", json_integer((json_int_t)room->count));
+    json_object_set_new(ev, "role", json_string(srv_role_name(m->role)));
+    json_object_set_new(ev, "guest", json_boolean(!s->identified));
   }
-  room_broadcast(srv, room, ev);
+  srv_room_broadcast(srv, room, ev);
+  srv_floor_after_join(srv, m);
 }
 
 void srv_room_leave(struct srv *srv, struct srv_session *s, bool tell_self)
+{
+  srv_room_leave_how(srv, s, tell_self, SRV_LEAVE_PLAIN);
+}
+
+void srv_room_leave_how(struct srv *srv, struct srv_session *s, bool tell_self,
+                        enum srv_leave_how how)
 {
   struct srv_member *m = s->member;
   if (!m)
     return;
   struct srv_room *room = m->room;
+  size_t pos = room->count;
   for (size_t i = 0; i < room->count; i++) {
     if (room->members[i] == m) {
       memmove(&room->members[i], &room->members[i + 1],
               (room->count - i - 1) * sizeof *room->members);
       room->count--;
+      pos = i;
       break;
     }
   }
   srv_ssrc_remove(&srv->ssrcs, m->ssrc);
-  json_t *ev = event_new("left", m);
-  if (ev)
+  json_t *ev = how == SRV_LEAVE_SILENT ? NULL : srv_room_event("left", m);
+  if (ev) {
     json_object_set_new(ev, "count", json_integer((json_int_t)room->count));
+    if (how == SRV_LEAVE_QUIET)
+      json_object_set_new(ev, "quiet", json_true());
+    if (how == SRV_LEAVE_REMOVED)
+      json_object_set_new(ev, "removed", json_true());
+  }
+  bool was_holder = room->holder == m;
+  if (was_holder)
+    room->holder = NULL;
   s->member = NULL;
   member_free(m);
   hx_log(HX_LOG_INFO, MODULE, "session %llu left %s (%zu in the room)", (unsigned long long)s->id,
          room->name, room->count);
   if (tell_self && ev)
     srv_send(srv, s->id, json_incref(ev));
-  room_broadcast(srv, room, ev);
+  srv_room_broadcast(srv, room, ev);
+  srv_floor_member_left(srv, room, pos, was_holder);
 }
 
 void srv_room_on_leave(struct srv *srv, struct srv_session *s, const json_t *msg)
 {
   json_int_t id = proto_msg_id(msg);
+  if (!s->member && s->knocking) {
+    json_t *reply = srv_msg_new("left", id);
+    if (reply)
+      json_object_set_new(reply, "room", json_string(s->knocking->name));
+    srv_send(srv, s->id, reply);
+    srv_circle_withdraw_knock(srv, s);
+    return;
+  }
   if (!s->member) {
     srv_send_error(srv, s->id, id, PROTO_E_NOT_IN_ROOM, "You are not in a room.");
+    return;
+  }
+  json_t *jquiet = json_object_get(msg, "quiet");
+  if (jquiet && !json_is_boolean(jquiet)) {
+    srv_send_error(srv, s->id, id, PROTO_E_BAD_MESSAGE, "leave's \"quiet\" is true or false.");
     return;
   }
   json_t *reply = srv_msg_new("left", id);
   if (reply)
     json_object_set_new(reply, "room", json_string(s->member->room->name));
   srv_send(srv, s->id, reply);
-  srv_room_leave(srv, s, true);
+  srv_room_leave_how(srv, s, true, json_is_true(jquiet) ? SRV_LEAVE_QUIET : SRV_LEAVE_PLAIN);
 }
 
 void srv_room_on_mute(struct srv *srv, struct srv_session *s, const json_t *msg)
@@ -349,13 +495,15 @@ void srv_room_on_mute(struct srv *srv, struct srv_session *s, const json_t *msg)
   struct srv_member *m = s->member;
   if (!m || !changed)
     return;
-  json_t *ev = event_new("muted", m);
+  json_t *ev = srv_room_event("muted", m);
   if (ev)
     json_object_set_new(ev, "muted", json_boolean(muted));
-  room_broadcast(srv, m->room, ev);
+  srv_room_broadcast(srv, m->room, ev);
   if (muted)
     set_speaking(srv, m, false);
 }
+
+void srv_room_stop_speaking(struct srv *srv, struct srv_member *m) { set_speaking(srv, m, false); }
 
 void srv_room_note_level(struct srv *srv, struct srv_member *m, bool voice, uint8_t level,
                          uint64_t now_ms)

@@ -5,6 +5,13 @@
 
 #include "hx_err.h"
 #include "hx_log.h"
+#include "srv_report.h"
+#include "hx_util.h"
+#include "srv_addr.h"
+#include "srv_circle.h"
+#include "srv_floor.h"
+#include "srv_ident.h"
+#include "srv_mod.h"
 #include "srv_room.h"
 
 #define MODULE "session"
@@ -36,6 +43,7 @@ void srv_session_close(struct srv_session *s)
     return;
   struct srv *srv = s->srv;
   srv_room_leave(srv, s, false);
+  srv_circle_withdraw_knock(srv, s);
   if (s->prev)
     s->prev->next = s->next;
   else
@@ -142,6 +150,19 @@ static void on_hello(struct srv_session *s, const json_t *msg)
                    SRV_NAME_MAX_CHARS);
     return;
   }
+  json_t *key = json_object_get(msg, "key");
+  s->challenged = false;
+  s->key[0] = '\0';
+  if (key) {
+    srv_ident_on_hello_key(s, msg, key);
+    return;
+  }
+  srv_session_welcome(s, id);
+}
+
+void srv_session_welcome(struct srv_session *s, json_int_t id)
+{
+  struct srv *srv = s->srv;
   s->authenticated = true;
   proto_framer_set_max(&s->framer, PROTO_MSG_MAX);
   json_t *reply = srv_msg_new("welcome", id);
@@ -150,14 +171,68 @@ static void on_hello(struct srv_session *s, const json_t *msg)
     json_object_set_new(reply, "session", json_integer((json_int_t)s->id));
     json_object_set_new(reply, "server", json_string(SRV_NAME " " HEARTH_VERSION));
     json_object_set_new(reply, "motd", json_string(srv->motd));
+    json_object_set_new(reply, "identified", json_boolean(s->identified));
+    if (s->identified) {
+      char key_id[SRV_IDENT_KEY_ID_CHARS + 1];
+      hx_strlcpy(key_id, s->key, sizeof key_id);
+      json_object_set_new(reply, "key_id", json_string(key_id));
+    }
   }
-  hx_log(HX_LOG_INFO, MODULE, "session %llu said hello", (unsigned long long)s->id);
+  hx_log(HX_LOG_INFO, MODULE, "session %llu said hello%s", (unsigned long long)s->id,
+         s->identified ? " with an identity" : " as a guest");
   srv_send(srv, s->id, reply);
+}
+
+void srv_session_set_peer(struct srv_session *s, const struct sockaddr_storage *peer)
+{
+  char text[SRV_ADDR_STRLEN];
+  srv_addr_format(peer, text);
+  /* Bans match the host, not the port, which changes per connection. */
+  char *colon = strrchr(text, ':');
+  if (colon)
+    *colon = '\0';
+  const char *host = text[0] == '[' ? text + 1 : text;
+  size_t n = strlen(host);
+  if (n && host[n - 1] == ']')
+    n--;
+  if (n < sizeof s->address) {
+    memcpy(s->address, host, n);
+    s->address[n] = '\0';
+  }
 }
 
 static void on_ping(struct srv_session *s, const json_t *msg)
 {
   srv_send(s->srv, s->id, srv_msg_new("pong", proto_msg_id(msg)));
+}
+
+/* The circle requests (docs/protocol.md, Circles). False for an unknown
+ * type. */
+static bool dispatch_circle(struct srv *srv, struct srv_session *s, const char *type,
+                            const json_t *msg)
+{
+  static const struct {
+    const char *type;
+    void (*fn)(struct srv *, struct srv_session *, const json_t *);
+  } table[] = {{"create_room", srv_circle_on_create}, {"room_set", srv_circle_on_set},
+               {"role", srv_circle_on_role},          {"invite", srv_circle_on_invite},
+               {"status", srv_circle_on_status},      {"step_out", srv_circle_on_step_out},
+               {"note", srv_circle_on_note},          {"close", srv_circle_on_close},
+               {"hand", srv_floor_on_hand},           {"floor", srv_floor_on_floor},
+               {"pass", srv_floor_on_pass},           {"defer", srv_floor_on_defer},
+               {"moderate", srv_mod_on_moderate},     {"bans", srv_mod_on_bans},
+               {"unban", srv_mod_on_unban}};
+  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+    if (strcmp(type, table[i].type) == 0) {
+      table[i].fn(srv, s, msg);
+      return true;
+    }
+  }
+  if (strcmp(type, "admit") == 0 || strcmp(type, "decline") == 0) {
+    srv_circle_on_admit(srv, s, msg, type[0] == 'a');
+    return true;
+  }
+  return false;
 }
 
 static void dispatch(struct srv_session *s, const json_t *msg, size_t len)
@@ -169,6 +244,8 @@ static void dispatch(struct srv_session *s, const json_t *msg, size_t len)
     on_hello(s, msg);
   } else if (strcmp(type, "ping") == 0) {
     on_ping(s, msg);
+  } else if (strcmp(type, "prove") == 0) {
+    srv_ident_on_prove(s, msg);
   } else if (!s->authenticated) {
     log_rejected(s, PROTO_E_NOT_AUTHENTICATED, len);
     srv_send_error(srv, s->id, id, PROTO_E_NOT_AUTHENTICATED,
@@ -181,7 +258,9 @@ static void dispatch(struct srv_session *s, const json_t *msg, size_t len)
     srv_room_on_leave(srv, s, msg);
   } else if (strcmp(type, "mute") == 0) {
     srv_room_on_mute(srv, s, msg);
-  } else {
+  } else if (strcmp(type, "report") == 0) {
+    srv_report_on_report(srv, s, msg);
+  } else if (!dispatch_circle(srv, s, type, msg)) {
     log_rejected(s, PROTO_E_UNKNOWN_TYPE, len);
     srv_send_error(srv, s->id, id, PROTO_E_UNKNOWN_TYPE, "There is no message type \"%.40s\".",
                    type);

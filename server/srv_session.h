@@ -10,6 +10,7 @@
 
 #include "proto_msg.h"
 #include "srv.h"
+#include "srv_db.h"
 #include "srv_name.h"
 
 /* Rejected lines logged per session; later ones are only counted, so one
@@ -29,6 +30,15 @@ struct srv_session {
   bool muted;
   char name[SRV_NAME_BYTES];
   struct srv_member *member; /* owned; NULL when in no room */
+  /* Identity (srv_ident.c). */
+  bool identified;
+  bool challenged;                /* a challenge awaits "prove" */
+  char key[SRV_DB_KEY_B64];       /* base64 public key; "" for a guest */
+  uint8_t key_raw[32];
+  uint8_t nonce[32];
+  json_int_t hello_id;
+  char address[64];               /* peer IP without port, for bans; may be "" */
+  struct srv_room *knocking;      /* anteroom of this room; not owned */
   unsigned rejected;         /* lines answered with an error */
 };
 
@@ -42,5 +52,10 @@ void srv_session_close(struct srv_session *s);
  * close_session requested; further bytes are ignored. */
 int srv_session_feed(struct srv_session *s, const uint8_t *buf, size_t len);
 struct srv_session *srv_session_find(struct srv *srv, uint64_t id);
+/* Accepts the hello (after the identity proof, when there was a key) and
+ * sends welcome echoing id. */
+void srv_session_welcome(struct srv_session *s, json_int_t id);
+/* The peer's address, for address bans (the network layer sets it). */
+void srv_session_set_peer(struct srv_session *s, const struct sockaddr_storage *peer);
 
 #endif

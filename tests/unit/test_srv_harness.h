@@ -94,6 +94,15 @@ static inline struct harness *h_new(const struct srv_options *opt)
   return h;
 }
 
+/* Adds a room in memory, as the database would load it. */
+static inline int h_room(struct harness *h, const char *name, const char *topic, unsigned limit)
+{
+  struct srv_settings st;
+  srv_settings_defaults(&st, limit);
+  snprintf(st.topic, sizeof st.topic, "%s", topic);
+  return srv_room_create(h->srv, name, &st, NULL);
+}
+
 static inline void h_free(struct harness *h)
 {
   h_clear(h);

@@ -232,10 +232,10 @@ static void rooms_lists_the_lobby_with_people_and_limit(void **state)
   struct harness *h = *state;
   struct srv_session *a = h_hello(h, "Ada");
   json_decref(h_join(h, a, "Lobby"));
-  assert_int_equal(srv_room_create(h->srv, "Garden", "Plants", 5, NULL), HX_OK);
-  assert_int_equal(srv_room_create(h->srv, "garden", "", 5, NULL), HX_ERR_EXISTS);
-  assert_int_equal(srv_room_create(h->srv, "Bad", "", 0, NULL), HX_ERR_INVALID);
-  assert_int_equal(srv_room_create(h->srv, " ", "", 5, NULL), HX_ERR_INVALID);
+  assert_int_equal(h_room(h, "Garden", "Plants", 5), HX_OK);
+  assert_int_equal(h_room(h, "garden", "", 5), HX_ERR_EXISTS);
+  assert_int_equal(h_room(h, "Bad", "", 0), HX_ERR_INVALID);
+  assert_int_equal(h_room(h, " ", "", 5), HX_ERR_INVALID);
   h_clear(h);
   assert_int_equal(h_line(a, "{\"type\":\"rooms\",\"id\":2}"), HX_OK);
   json_t *reply = h_nth(h, a->id, 0);
@@ -256,7 +256,7 @@ static void rooms_lists_the_lobby_with_people_and_limit(void **state)
 static void joining_another_room_leaves_the_first(void **state)
 {
   struct harness *h = *state;
-  assert_int_equal(srv_room_create(h->srv, "Garden", "", 5, NULL), HX_OK);
+  assert_int_equal(h_room(h, "Garden", "", 5), HX_OK);
   struct srv_session *a = h_hello(h, "Ada");
   struct srv_session *b = h_hello(h, "Ben");
   json_decref(h_join(h, a, "Lobby"));

@@ -301,7 +301,7 @@ static void shutdown_is_announced_to_every_session(void **state)
   struct harness *h = *state;
   struct srv_session *a = h_hello(h, "Ada");
   struct srv_session *b = h_open(h);
-  srv_announce_shutdown(h->srv);
+  srv_announce_shutdown(h->srv, 0);
   struct srv_session *all[] = {a, b};
   for (size_t i = 0; i < 2; i++) {
     json_t *ev = h_nth(h, all[i]->id, 0);
