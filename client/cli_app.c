@@ -11,8 +11,12 @@
 
 #include "a11y_text.h"
 #include "cli_audio.h"
+#include "cli_circle.h"
 #include "cli_command.h"
+#include "cli_config.h"
 #include "cli_conn.h"
+#include "cli_front.h"
+#include "cli_identity.h"
 #include "cli_media.h"
 #include "cli_session.h"
 #include "cli_trust.h"
@@ -20,6 +24,7 @@
 #include "hx_err.h"
 #include "hx_log.h"
 #include "hx_ring.h"
+#include "hx_util.h"
 #include "proto_rtp.h"
 #include "proto_srtp.h"
 #include "proto_tls.h"
@@ -38,8 +43,12 @@ struct app {
   struct hx_ring *playback; /* not owned: the audio device's */
   size_t playback_target;
   struct cli_session *session;
+  struct cli_identity *identity; /* NULL: a guest */
+  struct cli_circle *circle;
   struct cli_conn *conn;
   struct cli_ui *ui;
+  struct cli_front *front; /* every line for the person goes through it */
+  enum cli_ui_mode ui_mode;
   bool script_file; /* the end of a script file does not quit (a bot) */
   bool waiting;     /* a /wait is running */
   bool quitting;
@@ -55,20 +64,30 @@ struct app {
 
 static void out_line(void *userdata, const char *line)
 {
-  (void)userdata;
-  fputs(line, stdout);
-  fputc('\n', stdout);
-  fflush(stdout);
+  struct app *a = userdata;
+  if (a->front) {
+    cli_front_print(a->front, line);
+  } else {
+    fputs(line, stdout);
+    fputc('\n', stdout);
+    fflush(stdout);
+  }
 }
 
-__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
+static void on_event(void *userdata, const struct a11y_event_info *ev, const char *line)
+{
+  struct app *a = userdata;
+  cli_front_event(a->front, ev, line);
+}
+
+__attribute__((format(printf, 2, 3))) static void say(struct app *a, const char *fmt, ...)
 {
   char line[CLI_LINE_MAX];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(line, sizeof line, fmt, ap);
   va_end(ap);
-  out_line(NULL, line);
+  out_line(a, line);
 }
 
 static void app_quit(struct app *a, int code)
@@ -120,6 +139,16 @@ static void run_command(struct app *a, const struct cli_command *cmd)
   case CLI_CMD_UNMUTE:
     cli_session_set_muted(a->session, cmd->kind == CLI_CMD_MUTE);
     break;
+  case CLI_CMD_MUTE_TOGGLE:
+    cli_session_set_muted(a->session, !cli_session_muted(a->session));
+    break;
+  case CLI_CMD_SPEAKING:
+    cli_session_speaking(a->session);
+    break;
+  case CLI_CMD_TALK:
+    cli_media_set_talking(a->media, !cli_media_talking(a->media));
+    out_line(a, cli_media_talking(a->media) ? "Talking." : "Stopped talking.");
+    break;
   case CLI_CMD_JOIN:
     cli_session_join(a->session, cmd->arg);
     break;
@@ -140,6 +169,9 @@ static void run_command(struct app *a, const struct cli_command *cmd)
   case CLI_CMD_HELP:
     for (size_t i = 0; cli_command_help_line(i); i++)
       out_line(a, cli_command_help_line(i));
+    for (size_t i = 0; cli_circle_help_line(i); i++)
+      out_line(a, cli_circle_help_line(i));
+    out_line(a, "Type /keys for the keys.");
     break;
   case CLI_CMD_WAIT:
     a->waiting = true;
@@ -150,12 +182,34 @@ static void run_command(struct app *a, const struct cli_command *cmd)
     break;
   case CLI_CMD_UNKNOWN:
     a11y_text_sanitize(shown, sizeof shown, cmd->arg);
-    say("Unknown command %s. Type /help for the list.", shown);
+    say(a, "Unknown command %s. Type /help for the list.", shown);
     break;
   case CLI_CMD_TEXT:
     out_line(a, "Typed messages are not available yet; commands start with /. Type /help.");
     break;
+  default:
+    cli_front_command(a->front, cmd);
+    break;
   }
+}
+
+/* Circle commands (cli_circle.h) get what the parser does not take itself:
+ * unknown words, /hand, and known words followed by words only a circle
+ * understands (/mute NAME, /leave quietly, /join ROOM --invite CODE). True
+ * when the circle took it. */
+static bool circle_command(struct app *a, const struct cli_command *cmd, const char *text)
+{
+  if (cmd->kind != CLI_CMD_UNKNOWN && cmd->kind != CLI_CMD_USAGE && cmd->kind != CLI_CMD_HAND &&
+      cmd->kind != CLI_CMD_JOIN) /* /join ROOM --invite CODE */
+    return false;
+  const char *s = text + strspn(text, " \t");
+  size_t n = *s == '/' ? strcspn(s + 1, " \t") : 0;
+  char word[32];
+  if (n == 0 || n >= sizeof word)
+    return false;
+  memcpy(word, s + 1, n);
+  word[n] = '\0';
+  return cli_circle_command(a->circle, word, s + 1 + n) != HX_ERR_NOT_FOUND;
 }
 
 /* Runs queued lines once the room is joined, one at a time, stopping for a
@@ -171,10 +225,11 @@ static void pump_commands(void *userdata)
     switch (item) {
     case CLI_UI_LINE:
       cli_command_parse(text, a->opt->script != NULL, &cmd);
-      run_command(a, &cmd);
+      if (!circle_command(a, &cmd, text))
+        run_command(a, &cmd);
       break;
     case CLI_UI_TOO_LONG:
-      say("That line is too long; a command is at most %d characters.", CLI_UI_LINE_MAX - 2);
+      say(a, "That line is too long; a command is at most %d characters.", CLI_UI_LINE_MAX - 2);
       break;
     case CLI_UI_EOF:
       if (!a->script_file)
@@ -240,12 +295,22 @@ static int udp_open(struct app *a)
 static void on_joined(void *userdata, uint16_t media_port)
 {
   struct app *a = userdata;
-  if (cli_conn_peer(a->conn, &a->media_addr) != HX_OK)
-    return;
-  if (a->media_addr.ss_family == AF_INET6)
-    ((struct sockaddr_in6 *)&a->media_addr)->sin6_port = htons(media_port);
-  else
-    ((struct sockaddr_in *)&a->media_addr)->sin_port = htons(media_port);
+  const struct cli_options *o = a->opt;
+  if (o->has_media_via) {
+    /* A relay between us and the server (tests); the options checked that
+     * the host is a numeric address. */
+    memset(&a->media_addr, 0, sizeof a->media_addr);
+    if (uv_ip4_addr(o->media_via_host, o->media_via_port,
+                    (struct sockaddr_in *)&a->media_addr) != 0)
+      uv_ip6_addr(o->media_via_host, o->media_via_port, (struct sockaddr_in6 *)&a->media_addr);
+  } else {
+    if (cli_conn_peer(a->conn, &a->media_addr) != HX_OK)
+      return;
+    if (a->media_addr.ss_family == AF_INET6)
+      ((struct sockaddr_in6 *)&a->media_addr)->sin6_port = htons(media_port);
+    else
+      ((struct sockaddr_in *)&a->media_addr)->sin_port = htons(media_port);
+  }
   if (!a->udp_open)
     udp_open(a);
 }
@@ -269,9 +334,9 @@ static enum cli_trust_policy trust_policy(const struct cli_options *o)
   return CLI_TRUST_POLICY_REFUSE;
 }
 
-static bool ask_person(void)
+static bool ask_person(struct app *a)
 {
-  out_line(NULL, CLI_TRUST_QUESTION);
+  out_line(a, CLI_TRUST_QUESTION);
   char answer[64];
   return fgets(answer, sizeof answer, stdin) && cli_trust_answer_is_yes(answer);
 }
@@ -280,7 +345,7 @@ static int check_trust(struct app *a, const char *fingerprint)
 {
   char known[CLI_TRUST_FP_LEN];
   if (cli_trust_lookup(a->trust_path, a->hostport, known) != HX_OK) {
-    say("Cannot read %s: %s.", a->trust_path, strerror(errno));
+    say(a, "Cannot read %s: %s.", a->trust_path, strerror(errno));
     return HX_ERR_IO;
   }
   struct cli_trust_request req = {.path = a->trust_path,
@@ -292,13 +357,13 @@ static int check_trust(struct app *a, const char *fingerprint)
   char msg[1024];
   enum cli_trust_verdict verdict = cli_trust_decide(&req, msg, sizeof msg);
   if (msg[0])
-    out_line(NULL, msg);
+    out_line(a, msg);
   if (verdict == CLI_TRUST_ACCEPT)
     return HX_OK;
   if (verdict == CLI_TRUST_REFUSE)
     return HX_ERR_FINGERPRINT;
-  if (verdict == CLI_TRUST_ASK && !ask_person()) {
-    out_line(NULL, "Not trusted. Disconnecting.");
+  if (verdict == CLI_TRUST_ASK && !ask_person(a)) {
+    out_line(a, "Not trusted. Disconnecting.");
     return HX_ERR_FINGERPRINT;
   }
   if (cli_trust_record(a->trust_path, a->hostport, fingerprint) != HX_OK)
@@ -310,6 +375,8 @@ static int on_handshake(void *userdata, const char *fingerprint)
 {
   struct app *a = userdata;
   int rc = check_trust(a, fingerprint);
+  if (rc == HX_OK) /* the identity proof covers the fingerprint we pinned */
+    rc = cli_circle_set_fingerprint(a->circle, fingerprint);
   /* The reader starts only now, so that the trust question above is the
    * only thing reading the terminal until it is answered. */
   if (rc == HX_OK)
@@ -337,7 +404,7 @@ static void on_closed(void *userdata, bool established, const char *reason)
   if (a->quitting)
     return;
   if (!established) {
-    say("Cannot connect to %s: %s. Is hearthd running there?", a->hostport, reason);
+    say(a, "Cannot connect to %s: %s. Is hearthd running there?", a->hostport, reason);
     app_quit(a, 1);
     return;
   }
@@ -346,7 +413,7 @@ static void on_closed(void *userdata, bool established, const char *reason)
   snprintf(detail, sizeof detail, "%s.", announced ? "the server shut down" : reason);
   struct a11y_event_info ev = {.event = A11Y_EV_DISCONNECTED, .detail = detail};
   a11y_text_event(&ev, line, sizeof line);
-  out_line(NULL, line);
+  on_event(a, &ev, line);
   /* An announced shutdown is an orderly end; anything else is a failure. */
   app_quit(a, announced ? 0 : 1);
 }
@@ -359,34 +426,123 @@ static void on_signal(uv_signal_t *s, int signum)
   app_quit(s->data, 0);
 }
 
+#define CONFIG_ERRORS_SHOWN 8
+
+struct config_errors {
+  char lines[CONFIG_ERRORS_SHOWN][700];
+  int count;
+};
+
+static void keep_config_error(void *userdata, const char *sentence)
+{
+  struct config_errors *e = userdata;
+  if (e->count < CONFIG_ERRORS_SHOWN)
+    hx_strlcpy(e->lines[e->count], sentence, sizeof e->lines[0]);
+  e->count++;
+}
+
+/* Settings, then the way lines are shown. A broken settings file is told
+ * and its bad lines keep their defaults: never a reason not to start. */
+static int open_front(struct app *a)
+{
+  const struct cli_options *o = a->opt;
+  struct cli_config cfg;
+  cli_config_defaults(&cfg);
+  struct config_errors *errs = calloc(1, sizeof *errs);
+  if (!errs)
+    return HX_ERR_NOMEM;
+  char path[4096];
+  int n = 0;
+  if (o->config) {
+    FILE *f = fopen(o->config, "r");
+    if (f) {
+      fclose(f);
+      cli_config_load(&cfg, o->config, keep_config_error, errs, &n);
+    } else {
+      snprintf(errs->lines[0], sizeof errs->lines[0], "Cannot read %s: %s. Using the default "
+               "settings.", o->config, strerror(errno));
+      errs->count = 1;
+    }
+  } else if (cli_config_path(getenv("HEARTH_CONFIG_DIR"), getenv("XDG_CONFIG_HOME"),
+                             getenv("HOME"), path, sizeof path) == HX_OK) {
+    cli_config_load(&cfg, path, keep_config_error, errs, &n);
+  }
+  if (o->speech)
+    hx_strlcpy(cfg.backend, o->speech, sizeof cfg.backend);
+  bool script = o->script != NULL;
+  bool in_tty = isatty(STDIN_FILENO);
+  a->ui_mode = cli_ui_choose_mode(o->plain, o->json, script, getenv("NO_COLOR"), in_tty,
+                                  isatty(STDOUT_FILENO));
+  bool every_event = a->ui_mode == CLI_UI_JSON || script || !in_tty;
+  int rc = cli_front_create(a->ui_mode, every_event, stdout, &cfg, &a->front);
+  for (int i = 0; rc == HX_OK && i < errs->count && i < CONFIG_ERRORS_SHOWN; i++)
+    out_line(a, errs->lines[i]);
+  if (rc == HX_OK && errs->count > CONFIG_ERRORS_SHOWN)
+    say(a, "%d more mistakes in the settings file were not shown.",
+        errs->count - CONFIG_ERRORS_SHOWN);
+  free(errs);
+  return rc;
+}
+
+/* The person's identity (cli_identity.h), made on first run. A damaged
+ * file stops us: going on as a guest would silently lose the person's
+ * roles and standing. No place to keep one at all makes a guest. */
+static int open_identity(struct app *a)
+{
+  char path[4096], msg[1024];
+  if (cli_identity_path(getenv("HEARTH_CONFIG_DIR"), getenv("XDG_CONFIG_HOME"), getenv("HOME"),
+                        path, sizeof path) != HX_OK) {
+    out_line(a, "No place to keep your identity (set HEARTH_CONFIG_DIR or HOME): you join as "
+                "a guest.");
+    return HX_OK;
+  }
+  bool created = false;
+  int rc = cli_identity_open(path, &a->identity, &created, msg, sizeof msg);
+  if (rc != HX_OK)
+    out_line(a, msg);
+  else if (created)
+    say(a, "Made your identity in %s; hosts will know you by it. Keep a copy.", path);
+  return rc;
+}
+
 static int open_parts(struct app *a)
 {
   const struct cli_options *o = a->opt;
+  int rc = open_front(a);
+  if (rc != HX_OK)
+    return rc;
+  const struct cli_config *cfg = cli_front_config(a->front);
   if (strchr(o->host, ':'))
     snprintf(a->hostport, sizeof a->hostport, "[%s]:%u", o->host, (unsigned)o->port);
   else
     snprintf(a->hostport, sizeof a->hostport, "%s:%u", o->host, (unsigned)o->port);
   if (cli_trust_path(getenv("HEARTH_CONFIG_DIR"), getenv("XDG_CONFIG_HOME"), getenv("HOME"),
                      a->trust_path, sizeof a->trust_path) != HX_OK) {
-    say("Cannot tell where to keep known servers: set HEARTH_CONFIG_DIR or HOME.");
+    say(a, "Cannot tell where to keep known servers: set HEARTH_CONFIG_DIR or HOME.");
     return HX_ERR_NOT_FOUND;
   }
-  int rc = proto_srtp_global_init();
+  rc = proto_srtp_global_init();
   if (rc == HX_OK)
     rc = proto_tls_client_ctx(&a->ssl_ctx);
   if (rc == HX_OK)
     rc = cli_media_create(o->frame_ms, &a->media);
   if (rc != HX_OK) {
-    say("Cannot start: %s.", hx_strerror(rc));
+    say(a, "Cannot start: %s.", hx_strerror(rc));
     return rc;
   }
+  /* The command line wins over the settings file. */
+  bool file_devices = !o->no_audio && !o->audio_in && !o->audio_out;
   struct cli_audio_config ac = {.input = o->audio_in,
                                 .output = o->audio_out,
                                 .no_audio = o->no_audio,
                                 .frame_samples = cli_media_frame_samples(a->media)};
+  if (file_devices && cfg->input[0])
+    ac.input = cfg->input;
+  if (file_devices && cfg->output[0])
+    ac.output = cfg->output;
   char err[512];
   if (cli_audio_open(&ac, &a->audio, err, sizeof err) != HX_OK) {
-    out_line(NULL, err);
+    out_line(a, err);
     return HX_ERR_DEVICE;
   }
   a->capture = cli_audio_capture_ring(a->audio);
@@ -394,27 +550,46 @@ static int open_parts(struct app *a)
   /* One frame plus 10 ms: low latency, yet a device that takes a whole
    * frame at a time never finds the ring empty between two ticks. */
   a->playback_target = ac.frame_samples + 480;
-  struct cli_session_config sc = {.name = o->name, .room = o->room, .server = a->hostport};
+  rc = open_identity(a);
+  if (rc != HX_OK)
+    return rc;
+  struct cli_circle_io cio = {.print = out_line, .send = send_control, .userdata = a};
+  rc = cli_circle_create(&cio, a->media, a->identity, &a->circle);
+  if (rc != HX_OK) {
+    say(a, "Cannot start: %s.", hx_strerror(rc));
+    return rc;
+  }
+  struct cli_session_config sc = {.name = o->name,
+                                  .room = o->room,
+                                  .server = a->hostport,
+                                  .identity = a->identity,
+                                  .circle = a->circle};
   struct cli_session_io io = {
-      .print = out_line, .send = send_control, .joined = on_joined, .userdata = a};
+      .print = out_line, .event = on_event, .send = send_control, .joined = on_joined,
+      .userdata = a};
   rc = cli_session_create(&sc, &io, a->media, &a->session);
   if (rc != HX_OK) {
-    say("Cannot start: %s.", hx_strerror(rc));
+    say(a, "Cannot start: %s.", hx_strerror(rc));
     return rc;
   }
   FILE *in = stdin;
   a->script_file = o->script && strcmp(o->script, "-") != 0;
   if (a->script_file && !(in = fopen(o->script, "r"))) {
-    say("Cannot open the script %s: %s.", o->script, strerror(errno));
+    say(a, "Cannot open the script %s: %s.", o->script, strerror(errno));
     return HX_ERR_IO;
   }
-  rc = cli_ui_create(&a->loop, in, a->script_file, pump_commands, a, &a->ui);
+  rc = cli_ui_create(&a->loop, a->ui_mode, in, a->script_file, stdout, pump_commands, a,
+                     &a->ui);
   if (rc != HX_OK) {
-    if (a->script_file)
+    if (a->script_file && !a->ui)
       fclose(in);
-    say("Cannot start: %s.", hx_strerror(rc));
+    say(a, "Cannot start: %s.", hx_strerror(rc));
     return rc;
   }
+  cli_front_attach(a->front, a->ui);
+  char why[256];
+  if (cli_ui_bind_keys(a->ui, &cfg->keys, why, sizeof why) != HX_OK)
+    say(a, "Keys: %s.", why);
   return HX_OK;
 }
 
@@ -429,7 +604,7 @@ static int start(struct app *a)
   uv_signal_start(&a->sigint, on_signal, SIGINT);
   uv_signal_start(&a->sigterm, on_signal, SIGTERM);
   if (cli_audio_start(a->audio) != HX_OK) {
-    say("Cannot start the audio devices.");
+    say(a, "Cannot start the audio devices.");
     return HX_ERR_DEVICE;
   }
   uv_timer_start(&a->tick, on_tick, CLI_APP_TICK_MS, CLI_APP_TICK_MS);
@@ -439,7 +614,7 @@ static int start(struct app *a)
   if (rc == HX_OK)
     rc = cli_conn_connect(a->conn, a->opt->host, a->opt->port);
   if (rc != HX_OK)
-    say("Cannot connect to %s: %s. Is hearthd running there?", a->hostport, hx_strerror(rc));
+    say(a, "Cannot connect to %s: %s. Is hearthd running there?", a->hostport, hx_strerror(rc));
   return rc;
 }
 
@@ -449,6 +624,8 @@ int cli_app_run(const struct cli_options *opt, int *exit_code)
   if (!a)
     return HX_ERR_NOMEM;
   a->opt = opt;
+  if (opt->verbose)
+    hx_log_set_level(HX_LOG_INFO);
   int rc = uv_loop_init(&a->loop) == 0 ? HX_OK : HX_ERR_IO;
   if (rc != HX_OK) {
     free(a);
@@ -464,7 +641,10 @@ int cli_app_run(const struct cli_options *opt, int *exit_code)
 
   cli_conn_destroy(a->conn);
   cli_ui_destroy(a->ui);
+  cli_front_destroy(a->front);
   cli_session_destroy(a->session);
+  cli_circle_destroy(a->circle);
+  cli_identity_destroy(a->identity);
   cli_audio_close(a->audio);
   cli_media_destroy(a->media);
   SSL_CTX_free(a->ssl_ctx);

@@ -178,6 +178,10 @@ static void *pacer_main(void *arg)
 {
   struct cli_audio_pacer *p = arg;
   uint64_t start = hx_clock_ns();
+  /* Input sample i is captured from start + i/rate and output sample j is
+   * taken for playing at start + (j/frame + 1) periods: benchmarks put two
+   * clients' files on one clock (CLOCK_MONOTONIC) with this line. */
+  hx_log(HX_LOG_INFO, LOG_MODULE, "audio started at %llu ns", (unsigned long long)start);
   /* Tick k is due at start + k periods, computed from k rather than added
    * up, so rounding never accumulates. A frame is delivered when it has been
    * "recorded", at the end of its period, like a sound card does. If the

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "a11y_cues.h"
 #include "hx_err.h"
 #include "hx_util.h"
 
@@ -16,6 +17,19 @@ static const char *const help_lines[] = {
     "/leave: leave the room and stay connected.",
     "/rooms: the rooms on this server and how many people are in each.",
     "/stats: audio packet counters.",
+    "/speaking: who is speaking now, and who spoke last.",
+    "/talk: start or stop talking, when talk is a toggle.",
+    "/mute toggle: mute if unmuted, unmute if muted.",
+    "/hand: raise or lower your hand.",
+    "/repeat: say the last announcement again.",
+    "/silence: stop speech now.",
+    "/volume speech|cues|room up|down|PERCENT: louder, quieter, or a level.",
+    "/speech on|off: speak announcements, or not.",
+    "/rate WORDS: speech rate in words per minute, 80 to 450.",
+    "/voice NAME: the speech voice, such as en-us.",
+    "/cues: how each event is told; /cues quiet|normal|verbose picks a preset.",
+    "/cue EVENT speech|earcon|text|nothing: how one event is told; join with +.",
+    "/keys: the keys and what they do.",
     "/wait SECONDS: in a script, pause before the next line (0.5 is half a second).",
     "/help: this list.",
     "/quit: leave and close Hearth.",
@@ -55,8 +69,125 @@ static const struct {
 } plain_commands[] = {
     {"who", CLI_CMD_WHO},     {"mute", CLI_CMD_MUTE},   {"unmute", CLI_CMD_UNMUTE},
     {"leave", CLI_CMD_LEAVE}, {"rooms", CLI_CMD_ROOMS}, {"stats", CLI_CMD_STATS},
-    {"quit", CLI_CMD_QUIT},   {"help", CLI_CMD_HELP},
+    {"quit", CLI_CMD_QUIT},   {"help", CLI_CMD_HELP},   {"talk", CLI_CMD_TALK},
+    {"speaking", CLI_CMD_SPEAKING}, {"hand", CLI_CMD_HAND}, {"repeat", CLI_CMD_REPEAT},
+    {"silence", CLI_CMD_SILENCE},   {"keys", CLI_CMD_KEYS},
 };
+
+static bool word_is(const char *word, size_t len, const char *name)
+{
+  return strlen(name) == len && strncasecmp(word, name, len) == 0;
+}
+
+/* Splits rest into its first word (first) and what follows (after). */
+static void split(const char *rest, char *first, size_t cap, const char **after)
+{
+  size_t n = 0;
+  while (rest[n] && !isspace((unsigned char)rest[n]))
+    n++;
+  hx_strlcpy(first, rest, n + 1 < cap ? n + 1 : cap);
+  *after = skip_space(rest + n);
+}
+
+static void parse_volume(const char *rest, struct cli_command *out)
+{
+  static const char sentence[] = "/volume needs speech, cues or room, then up, down or a "
+                                 "percent, for example /volume speech up.";
+  char what[16], how[16];
+  const char *after;
+  split(rest, what, sizeof what, &after);
+  split(after, how, sizeof how, &after);
+  long level = 0;
+  if (strcasecmp(what, "speech") == 0)
+    out->target = CLI_VOLUME_SPEECH;
+  else if (strcasecmp(what, "cues") == 0)
+    out->target = CLI_VOLUME_CUES;
+  else if (strcasecmp(what, "room") == 0)
+    out->target = CLI_VOLUME_ROOM;
+  else {
+    usage(out, sentence);
+    return;
+  }
+  if (*after) {
+    usage(out, sentence);
+    return;
+  }
+  out->kind = CLI_CMD_VOLUME;
+  if (strcasecmp(how, "up") == 0)
+    out->step = 1;
+  else if (strcasecmp(how, "down") == 0)
+    out->step = -1;
+  else if (hx_parse_long(how, 0, 100, &level) == HX_OK)
+    out->level = (int)level;
+  else
+    usage(out, sentence);
+}
+
+static void parse_cue(const char *rest, struct cli_command *out)
+{
+  static const char sentence[] = "/cue needs an event and how to tell it, for example /cue "
+                                 "join earcon+text. Type /cues for the events.";
+  char event[64], how[64];
+  const char *after;
+  split(rest, event, sizeof event, &after);
+  split(after, how, sizeof how, &after);
+  enum a11y_cue_event ev;
+  if (!*event || !*how || *after || a11y_cues_event_parse(event, &ev) != HX_OK ||
+      a11y_cues_mapping_parse(how, &out->outputs) != HX_OK) {
+    usage(out, sentence);
+    return;
+  }
+  out->kind = CLI_CMD_CUE;
+  out->event = ev;
+}
+
+/* The commands that take something after them; false when word is none of
+ * them. */
+static bool parse_with_argument(const char *word, size_t len, const char *rest,
+                                struct cli_command *out)
+{
+  long n;
+  enum a11y_cue_preset preset = A11Y_CUE_NORMAL;
+  if (word_is(word, len, "mute") && strcasecmp(rest, "toggle") == 0) {
+    out->kind = CLI_CMD_MUTE_TOGGLE;
+  } else if (word_is(word, len, "volume")) {
+    parse_volume(rest, out);
+  } else if (word_is(word, len, "cue")) {
+    parse_cue(rest, out);
+  } else if (word_is(word, len, "cues")) {
+    if (*rest && a11y_cues_preset_parse(rest, &preset) != HX_OK) {
+      usage(out, "/cues takes nothing, or quiet, normal or verbose.");
+    } else {
+      out->kind = CLI_CMD_CUES;
+      out->has_preset = *rest != '\0';
+      out->preset = preset;
+    }
+  } else if (word_is(word, len, "speech")) {
+    if (strcasecmp(rest, "on") == 0 || strcasecmp(rest, "off") == 0) {
+      out->kind = CLI_CMD_SPEECH;
+      out->on = strcasecmp(rest, "on") == 0;
+    } else {
+      usage(out, "/speech needs on or off.");
+    }
+  } else if (word_is(word, len, "rate")) {
+    if (hx_parse_long(rest, 80, 450, &n) == HX_OK) {
+      out->kind = CLI_CMD_RATE;
+      out->level = (int)n;
+    } else {
+      usage(out, "/rate needs words per minute from 80 to 450, for example /rate 220.");
+    }
+  } else if (word_is(word, len, "voice")) {
+    if (!*rest || strlen(rest) >= 64)
+      usage(out, "/voice needs a voice name, for example /voice en-us.");
+    else {
+      out->kind = CLI_CMD_VOICE;
+      copy_trimmed(out->arg, sizeof out->arg, rest);
+    }
+  } else {
+    return false;
+  }
+  return true;
+}
 
 int cli_command_parse(const char *line, bool script, struct cli_command *out)
 {
@@ -76,6 +207,10 @@ int cli_command_parse(const char *line, bool script, struct cli_command *out)
     word_len++;
   const char *rest = skip_space(word + word_len);
 
+  char trimmed[CLI_COMMAND_ARG_MAX];
+  copy_trimmed(trimmed, sizeof trimmed, rest);
+  if (parse_with_argument(word, word_len, trimmed, out))
+    return out->kind == CLI_CMD_USAGE ? HX_ERR_INVALID : HX_OK;
   for (size_t i = 0; i < sizeof plain_commands / sizeof plain_commands[0]; i++) {
     if (strlen(plain_commands[i].word) == word_len &&
         strncasecmp(word, plain_commands[i].word, word_len) == 0) {

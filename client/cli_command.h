@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "a11y_cues.h"
+
 #define CLI_COMMAND_ARG_MAX 256
 
 enum cli_command_kind {
@@ -23,12 +25,35 @@ enum cli_command_kind {
   CLI_CMD_USAGE,   /* a known command used wrongly; arg: the usage sentence */
   CLI_CMD_UNKNOWN, /* arg: the command word as typed, e.g. "/x" */
   CLI_CMD_TEXT,    /* a line that does not start with '/' */
+  CLI_CMD_MUTE_TOGGLE, /* /mute toggle: the mute key */
+  CLI_CMD_TALK,        /* start or stop talking (toggle transmit) */
+  CLI_CMD_SPEAKING,    /* who is speaking, who spoke last */
+  CLI_CMD_HAND,        /* raise or lower the hand */
+  CLI_CMD_REPEAT,      /* the last announcement again */
+  CLI_CMD_SILENCE,     /* stop speech now */
+  CLI_CMD_VOLUME,      /* target: what; step: -1 down, +1 up, 0 set to level */
+  CLI_CMD_KEYS,        /* the keymap */
+  CLI_CMD_CUE,         /* event; outputs: A11Y_CUE_* bits */
+  CLI_CMD_CUES,        /* list, or apply preset when has_preset */
+  CLI_CMD_SPEECH,      /* on: speech on or off */
+  CLI_CMD_RATE,        /* level: words per minute */
+  CLI_CMD_VOICE,       /* arg: the voice name */
 };
+
+enum cli_volume_target { CLI_VOLUME_SPEECH, CLI_VOLUME_CUES, CLI_VOLUME_ROOM };
 
 struct cli_command {
   enum cli_command_kind kind;
   char arg[CLI_COMMAND_ARG_MAX];
   double seconds;
+  enum cli_volume_target target;
+  int step;          /* /volume: -1, +1, or 0 with level */
+  int level;         /* /volume N (percent), /rate N (words per minute) */
+  enum a11y_cue_event event;   /* /cue */
+  unsigned outputs;            /* /cue: A11Y_CUE_* bits */
+  bool has_preset;             /* /cues PRESET */
+  enum a11y_cue_preset preset; /* /cues PRESET */
+  bool on;           /* /speech on|off */
 };
 
 /* Parses one line (without its newline). script: lines starting with '#'

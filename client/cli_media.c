@@ -7,12 +7,18 @@
 #include "aud_jitter.h"
 #include "aud_level.h"
 #include "aud_opus.h"
+#include "aud_preprocess.h"
 #include "hx_err.h"
 #include "hx_log.h"
 #include "hx_ring.h"
+#include "hx_util.h"
 #include "proto_rtp.h"
 
 #define LOG_MODULE "media"
+
+/* A packet still goes out after this long without one, so the server keeps
+ * our address while we are quiet (Opus DTX sends nothing in silence). */
+#define KEEPALIVE_SAMPLES AUD_RATE
 
 struct speaker {
   bool used;
@@ -20,11 +26,26 @@ struct speaker {
   struct aud_jitter *jitter; /* owned */
   struct aud_decoder *dec;   /* owned */
   uint64_t packets;
+  /* Decoded audio not yet mixed: whole packets are decoded at once, so a
+   * 20 ms packet feeds two 10 ms frames and a 10 ms one half of 20 ms. */
+  int16_t queue[AUD_JITTER_MAX_SPAN + AUD_MAX_FRAME_SAMPLES];
+  size_t queued;
+  /* Receiver report: extended sequence numbers seen in this interval. */
+  bool have_seq;
+  uint32_t max_seq;   /* highest extended sequence number */
+  uint32_t base_seq;  /* the highest one when the interval began */
+  uint32_t received;  /* packets in this interval */
 };
 
 struct cli_media {
   size_t frame_samples;
+  int frame_ms;
   struct aud_encoder *enc; /* owned */
+  struct aud_preprocess *pre; /* owned */
+  enum cli_media_transmit transmit;
+  bool talk_on;          /* toggle mode */
+  uint32_t since_sent;   /* samples since our last packet */
+  bool spurt_start;      /* the next packet sent starts a talk spurt */
   struct proto_srtp *up;   /* owned; NULL before a join */
   struct proto_srtp *down; /* owned; NULL before a join */
   bool muted;
@@ -37,8 +58,9 @@ struct cli_media {
   struct cli_media_stats stats;
   /* Working buffers, so the packet path never allocates. */
   int16_t frame[AUD_MAX_FRAME_SAMPLES];
-  int16_t pcm[AUD_MAX_FRAME_SAMPLES];
+  int16_t pcm[AUD_JITTER_MAX_SPAN];
   int32_t acc[AUD_MAX_FRAME_SAMPLES];
+  struct aud_jitter_out jout;
   uint8_t opus[AUD_MAX_PACKET];
   uint8_t packet[PROTO_RTP_MAX_PACKET + PROTO_SRTP_TRAILER_MAX];
 };
@@ -51,8 +73,12 @@ int cli_media_create(int frame_ms, struct cli_media **out)
   struct cli_media *m = calloc(1, sizeof *m);
   if (!m)
     return HX_ERR_NOMEM;
+  m->frame_ms = frame_ms;
   int rc = aud_encoder_create(frame_ms, AUD_DEFAULT_BITRATE, &m->enc);
+  if (rc == HX_OK)
+    rc = aud_preprocess_create(aud_encoder_frame_samples(m->enc), false, &m->pre);
   if (rc != HX_OK) {
+    aud_encoder_destroy(m->enc);
     free(m);
     return rc;
   }
@@ -85,6 +111,7 @@ void cli_media_destroy(struct cli_media *m)
     return;
   cli_media_leave(m);
   aud_encoder_destroy(m->enc);
+  aud_preprocess_destroy(m->pre);
   free(m);
 }
 
@@ -108,6 +135,8 @@ int cli_media_join(struct cli_media *m, uint32_t ssrc, const uint8_t up[PROTO_SR
   m->seq = 0;
   m->timestamp = 0;
   m->first_packet = true;
+  m->spurt_start = true;
+  m->since_sent = 0;
   return HX_OK;
 }
 
@@ -128,7 +157,7 @@ int cli_media_allow(struct cli_media *m, uint32_t ssrc)
     struct speaker *s = &m->speakers[i];
     if (s->used)
       continue;
-    int rc = aud_jitter_create(m->frame_samples, &s->jitter);
+    int rc = aud_jitter_create(&s->jitter);
     if (rc == HX_OK)
       rc = aud_decoder_create(&s->dec);
     if (rc != HX_OK) {
@@ -153,20 +182,87 @@ void cli_media_forget(struct cli_media *m, uint32_t ssrc)
 
 void cli_media_set_muted(struct cli_media *m, bool muted) { m->muted = muted; }
 
+int cli_media_set_bitrate(struct cli_media *m, int bitrate)
+{
+  struct aud_encoder *enc = NULL;
+  int rc = aud_encoder_create(m->frame_ms, bitrate, &enc);
+  if (rc != HX_OK)
+    return rc;
+  aud_encoder_destroy(m->enc);
+  m->enc = enc;
+  return HX_OK;
+}
+
+int cli_media_set_transmit(struct cli_media *m, enum cli_media_transmit mode)
+{
+  if (mode != CLI_MEDIA_TRANSMIT_ALWAYS && mode != CLI_MEDIA_TRANSMIT_VOICE &&
+      mode != CLI_MEDIA_TRANSMIT_TOGGLE)
+    return HX_ERR_INVALID;
+  m->transmit = mode;
+  return HX_OK;
+}
+
+int cli_media_set_preprocess(struct cli_media *m, bool denoise)
+{
+  struct aud_preprocess *pre = NULL;
+  int rc = aud_preprocess_create(m->frame_samples, denoise, &pre);
+  if (rc != HX_OK)
+    return rc;
+  aud_preprocess_destroy(m->pre);
+  m->pre = pre;
+  return HX_OK;
+}
+
+void cli_media_set_talking(struct cli_media *m, bool talking) { m->talk_on = talking; }
+
+bool cli_media_talking(const struct cli_media *m) { return m->talk_on; }
+
+int cli_media_set_loss(struct cli_media *m, int percent)
+{
+  return aud_encoder_set_loss(m->enc, percent);
+}
+
+/* Whether this frame goes out as sound: muted never does; otherwise the
+ * transmit mode decides. */
+static bool frame_is_sent(struct cli_media *m)
+{
+  bool voice = false;
+  aud_preprocess_run(m->pre, m->frame, &voice);
+  if (m->muted)
+    return false;
+  switch (m->transmit) {
+  case CLI_MEDIA_TRANSMIT_VOICE:
+    return voice;
+  case CLI_MEDIA_TRANSMIT_TOGGLE:
+    return m->talk_on;
+  case CLI_MEDIA_TRANSMIT_ALWAYS:
+    break;
+  }
+  return true;
+}
+
 static int send_frame(struct cli_media *m, cli_media_send_fn send, void *userdata)
 {
-  /* Muted, we still send (encoded silence, tiny with DTX): the server learns
-   * our address only from our packets, and we must hear the room. */
-  if (m->muted)
+  /* Not talking, we encode silence: DTX then sends nothing but a keepalive,
+   * and the next talk spurt starts from a settled encoder. */
+  if (!frame_is_sent(m))
     memset(m->frame, 0, m->frame_samples * sizeof m->frame[0]);
   uint8_t level = aud_level_dbov(m->frame, m->frame_samples);
   size_t opus_len;
   int rc = aud_encoder_encode(m->enc, m->frame, m->opus, sizeof m->opus, &opus_len);
   if (rc != HX_OK)
     return rc;
+  m->since_sent += (uint32_t)m->frame_samples;
+  /* DTX frames say "still silent"; the receiver's jitter buffer goes idle
+   * on its own, so only a keepalive needs to travel. */
+  if (opus_len <= AUD_DTX_MAX_BYTES && m->since_sent < KEEPALIVE_SAMPLES) {
+    m->timestamp += (uint32_t)m->frame_samples;
+    m->spurt_start = true;
+    return HX_OK;
+  }
   struct proto_rtp h = {
       .payload_type = PROTO_RTP_PT_OPUS,
-      .marker = m->first_packet,
+      .marker = m->first_packet || m->spurt_start,
       .seq = m->seq,
       .timestamp = m->timestamp,
       .ssrc = m->ssrc,
@@ -185,6 +281,8 @@ static int send_frame(struct cli_media *m, cli_media_send_fn send, void *userdat
   if (rc != HX_OK)
     return rc;
   m->first_packet = false;
+  m->spurt_start = false;
+  m->since_sent = 0;
   send(userdata, m->packet, len);
   m->stats.packets_sent++;
   return HX_OK;
@@ -207,6 +305,29 @@ int cli_media_pump_capture(struct cli_media *m, struct hx_ring *capture, cli_med
     }
   }
   return result;
+}
+
+/* The jitter buffers' clock: monotonic time in samples, wrapping. */
+static uint32_t clock_samples(void)
+{
+  return (uint32_t)(hx_clock_ns() / (1000000000u / AUD_RATE));
+}
+
+/* Extends 16-bit RTP sequence numbers (RFC 3550 A.1, without the probation
+ * a sender restart would need: a restart comes with a new SSRC here). */
+static void note_sequence(struct speaker *s, uint16_t seq)
+{
+  if (!s->have_seq) {
+    s->have_seq = true;
+    s->max_seq = seq;
+    s->base_seq = seq - 1u;
+    s->received = 1;
+    return;
+  }
+  uint16_t delta = (uint16_t)(seq - (uint16_t)s->max_seq);
+  if (delta != 0 && delta < 0x8000u)
+    s->max_seq += delta;
+  s->received++;
 }
 
 int cli_media_receive(struct cli_media *m, uint8_t *pkt, size_t len)
@@ -239,35 +360,92 @@ int cli_media_receive(struct cli_media *m, uint8_t *pkt, size_t len)
     m->stats.dropped++;
     return HX_ERR_NOT_FOUND;
   }
-  rc = aud_jitter_put(s->jitter, h.payload, h.payload_len, h.timestamp);
-  if (rc != HX_OK) {
+  uint32_t span;
+  rc = aud_opus_packet_samples(h.payload, h.payload_len, &span);
+  if (rc == HX_OK)
+    rc = aud_jitter_put(s->jitter, h.payload, h.payload_len, h.timestamp, span, h.voice,
+                        clock_samples());
+  if (rc == HX_ERR_AGAIN)
+    m->stats.late++;
+  else if (rc != HX_OK && rc != HX_ERR_EXISTS)
     m->stats.dropped++;
+  if (rc != HX_OK && rc != HX_ERR_AGAIN)
     return rc;
-  }
+  note_sequence(s, h.seq);
   s->packets++;
   m->stats.packets_received++;
-  return HX_OK;
+  return rc;
 }
 
-/* Adds one frame of this speaker to the mix, if the speaker is talking. */
-static void speaker_mix(struct cli_media *m, struct speaker *s)
+static void queue_append(struct speaker *s, const int16_t *pcm, size_t n)
 {
-  size_t len = 0, got = 0;
-  int rc = aud_jitter_get(s->jitter, m->opus, sizeof m->opus, &len);
-  if (rc == HX_ERR_NOT_FOUND)
-    return;
-  if (rc == HX_OK)
-    rc = aud_decoder_decode(s->dec, m->opus, len, m->pcm, AUD_MAX_FRAME_SAMPLES, &got);
-  if (rc == HX_OK) {
+  size_t room = sizeof s->queue / sizeof s->queue[0] - s->queued;
+  if (n > room)
+    n = room;
+  if (pcm)
+    memcpy(s->queue + s->queued, pcm, n * sizeof pcm[0]);
+  else
+    memset(s->queue + s->queued, 0, n * sizeof s->queue[0]);
+  s->queued += n;
+}
+
+static void conceal(struct cli_media *m, struct speaker *s, uint32_t span)
+{
+  size_t got = 0;
+  if (aud_decoder_decode(s->dec, NULL, 0, m->pcm, span, &got) != HX_OK)
+    got = 0;
+  queue_append(s, got ? m->pcm : NULL, span);
+  m->stats.frames_concealed++;
+}
+
+/* Decodes the next piece of this speaker's playout (sound, concealment or
+ * silence) into its queue. */
+static int speaker_refill(struct cli_media *m, struct speaker *s)
+{
+  struct aud_jitter_out *o = &m->jout;
+  size_t got = 0;
+  int rc = aud_jitter_get(s->jitter, clock_samples(), (uint32_t)s->queued, o);
+  switch (o->kind) {
+  case AUD_JITTER_PACKET:
+    if (aud_decoder_decode(s->dec, o->data, o->len, m->pcm, AUD_JITTER_MAX_SPAN, &got) != HX_OK ||
+        got < o->skip) {
+      conceal(m, s, o->span);
+      return HX_OK;
+    }
+    queue_append(s, m->pcm + o->skip, got - o->skip);
     m->stats.frames_decoded++;
-  } else {
-    /* Missing or undecodable: Opus conceals it from what came before. */
-    if (aud_decoder_decode(s->dec, NULL, 0, m->pcm, m->frame_samples, &got) != HX_OK)
-      return;
-    m->stats.frames_concealed++;
+    return HX_OK;
+  case AUD_JITTER_LOST:
+    /* One lost frame whose successor is already here: its FEC copy is
+     * closer to what was said than anything concealment can guess. */
+    if (o->len > 0 &&
+        aud_decoder_decode_fec(s->dec, o->data, o->len, m->pcm, o->span, &got) == HX_OK &&
+        got == o->span) {
+      queue_append(s, m->pcm, got);
+      m->stats.frames_recovered++;
+      return HX_OK;
+    }
+    conceal(m, s, o->span);
+    return HX_OK;
+  case AUD_JITTER_SILENCE:
+    /* Idle or not, the speaker's timeline runs at our pace: every sample
+     * we play is one the buffer must count, or a pause would stretch. */
+    queue_append(s, NULL, o->span);
+    return HX_OK;
   }
-  /* A speaker using longer frames than ours is cut to our frame length. */
-  aud_mix_add(m->acc, m->pcm, got < m->frame_samples ? got : m->frame_samples, 1.0f);
+  return rc;
+}
+
+/* Adds n samples of this speaker to the mix. */
+static void speaker_mix(struct cli_media *m, struct speaker *s, size_t n)
+{
+  while (s->queued < n) {
+    if (speaker_refill(m, s) != HX_OK)
+      queue_append(s, NULL, n - s->queued);
+  }
+  aud_mix_add(m->acc, s->queue, n, 1.0f);
+  s->queued -= n;
+  memmove(s->queue, s->queue + n, s->queued * sizeof s->queue[0]);
 }
 
 int cli_media_fill_playback(struct cli_media *m, struct hx_ring *playback, size_t target)
@@ -278,12 +456,30 @@ int cli_media_fill_playback(struct cli_media *m, struct hx_ring *playback, size_
     memset(m->acc, 0, m->frame_samples * sizeof m->acc[0]);
     for (size_t i = 0; i < CLI_MEDIA_MAX_SPEAKERS; i++) {
       if (m->speakers[i].used)
-        speaker_mix(m, &m->speakers[i]);
+        speaker_mix(m, &m->speakers[i], m->frame_samples);
     }
     aud_mix_out(m->acc, m->frame, m->frame_samples);
     hx_ring_write(playback, m->frame, m->frame_samples);
   }
   return HX_OK;
+}
+
+size_t cli_media_take_reports(struct cli_media *m, struct cli_media_report *out, size_t cap)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < CLI_MEDIA_MAX_SPEAKERS && n < cap; i++) {
+    struct speaker *s = &m->speakers[i];
+    if (!s->used || !s->have_seq || s->received == 0)
+      continue;
+    uint32_t expected = s->max_seq - s->base_seq;
+    uint32_t lost = expected > s->received ? expected - s->received : 0;
+    out[n].ssrc = s->ssrc;
+    out[n].loss = expected ? (int)((uint64_t)lost * 100 / expected) : 0;
+    n++;
+    s->base_seq = s->max_seq;
+    s->received = 0;
+  }
+  return n;
 }
 
 void cli_media_get_stats(const struct cli_media *m, struct cli_media_stats *out)
@@ -306,9 +502,11 @@ void cli_media_format_stats(const struct cli_media_stats *s, char *out, size_t c
 {
   snprintf(out, cap,
            "Sent %llu packets. Received %llu packets: %llu frames decoded, %llu frames "
-           "concealed, %llu authentication failures, %llu replays, %llu dropped.",
+           "concealed, %llu frames recovered, %llu late, %llu authentication failures, "
+           "%llu replays, %llu dropped.",
            (unsigned long long)s->packets_sent, (unsigned long long)s->packets_received,
            (unsigned long long)s->frames_decoded, (unsigned long long)s->frames_concealed,
+           (unsigned long long)s->frames_recovered, (unsigned long long)s->late,
            (unsigned long long)s->auth_failures, (unsigned long long)s->replays,
            (unsigned long long)s->dropped);
 }

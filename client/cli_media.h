@@ -23,11 +23,24 @@
 struct hx_ring;
 struct cli_media;
 
+/* When the microphone is sent: always (Opus DTX makes silence nearly
+ * free), while the voice detector hears voice, or while talk is toggled on
+ * (/talk). Frames not sent are encoded as silence so the encoder's state
+ * stays continuous; a packet still goes out every second so the server
+ * keeps our address. */
+enum cli_media_transmit {
+  CLI_MEDIA_TRANSMIT_ALWAYS,
+  CLI_MEDIA_TRANSMIT_VOICE,
+  CLI_MEDIA_TRANSMIT_TOGGLE,
+};
+
 struct cli_media_stats {
   uint64_t packets_sent;
   uint64_t packets_received; /* authenticated and parsed */
   uint64_t frames_decoded;
   uint64_t frames_concealed;
+  uint64_t frames_recovered; /* lost, rebuilt from the next packet's FEC */
+  uint64_t late;             /* arrived after their playout time */
   uint64_t auth_failures;
   uint64_t replays;
   uint64_t dropped; /* malformed, wrong payload type or unknown SSRC */
@@ -52,6 +65,25 @@ int cli_media_allow(struct cli_media *m, uint32_t ssrc);
 void cli_media_forget(struct cli_media *m, uint32_t ssrc);
 
 void cli_media_set_muted(struct cli_media *m, bool muted);
+/* Capture settings; the defaults are 24 kbit/s, always, no denoise. */
+int cli_media_set_bitrate(struct cli_media *m, int bitrate);
+int cli_media_set_transmit(struct cli_media *m, enum cli_media_transmit mode);
+int cli_media_set_preprocess(struct cli_media *m, bool denoise);
+/* Toggle mode: whether talk is on. */
+void cli_media_set_talking(struct cli_media *m, bool talking);
+bool cli_media_talking(const struct cli_media *m);
+/* Expected loss in percent that receivers reported (0..100): tunes how
+ * much FEC we send. */
+int cli_media_set_loss(struct cli_media *m, int percent);
+
+/* Loss each speaker's stream showed since the last call, for the receiver
+ * report; speakers that sent nothing are left out. Returns how many were
+ * written to out. */
+struct cli_media_report {
+  uint32_t ssrc;
+  int loss; /* percent, 0..100 */
+};
+size_t cli_media_take_reports(struct cli_media *m, struct cli_media_report *out, size_t cap);
 
 typedef void (*cli_media_send_fn)(void *userdata, const uint8_t *pkt, size_t len);
 

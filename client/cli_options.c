@@ -1,5 +1,6 @@
 #include "cli_options.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <string.h>
@@ -37,6 +38,12 @@ static int parse_fingerprint(const char *s, char out[CLI_FINGERPRINT_LEN])
   return HX_OK;
 }
 
+static bool numeric_host(const char *host)
+{
+  unsigned char addr[sizeof(struct in6_addr)];
+  return inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1;
+}
+
 enum opt_id {
   OPT_SERVER,
   OPT_NAME,
@@ -48,7 +55,13 @@ enum opt_id {
   OPT_TRUST_NEW,
   OPT_FINGERPRINT,
   OPT_FRAME_MS,
+  OPT_PLAIN,
+  OPT_JSON,
+  OPT_CONFIG,
+  OPT_SPEECH,
   OPT_LIST_DEVICES,
+  OPT_MEDIA_VIA,
+  OPT_VERBOSE,
   OPT_HELP,
   OPT_VERSION,
 };
@@ -63,7 +76,10 @@ static const struct {
     {"--audio-out", OPT_AUDIO_OUT, true},  {"--no-audio", OPT_NO_AUDIO, false},
     {"--script", OPT_SCRIPT, true},        {"--trust-new", OPT_TRUST_NEW, false},
     {"--fingerprint", OPT_FINGERPRINT, true}, {"--frame-ms", OPT_FRAME_MS, true},
-    {"--list-devices", OPT_LIST_DEVICES, false}, {"--help", OPT_HELP, false},
+    {"--plain", OPT_PLAIN, false},         {"--json", OPT_JSON, false},
+    {"--config", OPT_CONFIG, true},        {"--speech", OPT_SPEECH, true},
+    {"--list-devices", OPT_LIST_DEVICES, false}, {"--media-via", OPT_MEDIA_VIA, true},
+    {"--verbose", OPT_VERBOSE, false},     {"--help", OPT_HELP, false},
     {"-h", OPT_HELP, false},               {"--version", OPT_VERSION, false},
 };
 
@@ -115,8 +131,35 @@ static int apply(struct cli_options *o, enum opt_id id, const char *opt, const c
       return fail(err, cap, "bad --frame-ms \"%s\": use 10 or 20", value);
     o->frame_ms = (int)ms;
     return HX_OK;
+  case OPT_PLAIN:
+    o->plain = true;
+    return HX_OK;
+  case OPT_JSON:
+    o->json = true;
+    return HX_OK;
+  case OPT_CONFIG:
+    if (!*value)
+      return fail(err, cap, "%s is empty: give the settings file to read", opt);
+    o->config = value;
+    return HX_OK;
+  case OPT_SPEECH:
+    if (strcmp(value, "espeak") != 0 && strcmp(value, "none") != 0)
+      return fail(err, cap, "bad --speech \"%s\": use espeak or none", value);
+    o->speech = value;
+    return HX_OK;
   case OPT_LIST_DEVICES:
     o->action = CLI_ACTION_LIST_DEVICES;
+    return HX_OK;
+  case OPT_MEDIA_VIA:
+    if (hx_parse_hostport(value, o->media_via_host, sizeof o->media_via_host,
+                          &o->media_via_port, 0) != HX_OK ||
+        o->media_via_port == 0 || !numeric_host(o->media_via_host))
+      return fail(err, cap, "bad --media-via \"%s\": give a numeric HOST:PORT, for example "
+                  "127.0.0.1:7711", value);
+    o->has_media_via = true;
+    return HX_OK;
+  case OPT_VERBOSE:
+    o->verbose = true;
     return HX_OK;
   case OPT_HELP:
     o->action = CLI_ACTION_HELP;
@@ -218,6 +261,15 @@ void cli_options_usage(FILE *out)
         "                         trust a new server only if its certificate has\n"
         "                         this fingerprint (hearthd prints it)\n"
         "  --frame-ms 10|20       audio packet length (20 if not given)\n"
+        "  --media-via HOST:PORT  send sound through this relay instead of straight\n"
+        "                         to the server (for network tests)\n"
+        "  --verbose              also log informational lines on standard error\n"
+        "  --plain                plain lines: no line editor, no escape sequences\n"
+        "                         (also when NO_COLOR is set or output is not a\n"
+        "                         terminal)\n"
+        "  --json                 print each event as one JSON object a line\n"
+        "  --config FILE          read settings from FILE instead of hearth.conf\n"
+        "  --speech espeak|none   speak events, or not (overrides hearth.conf)\n"
         "  --list-devices         list audio devices and exit\n"
         "  --help                 this text\n"
         "  --version              print the version and exit\n"
@@ -227,7 +279,10 @@ void cli_options_usage(FILE *out)
   for (size_t i = 0; cli_command_help_line(i); i++)
     fprintf(out, "  %s\n", cli_command_help_line(i));
   fputs("\n"
-        "Known servers are kept in $HEARTH_CONFIG_DIR/known_servers, else\n"
-        "$XDG_CONFIG_HOME/hearth/known_servers, else ~/.config/hearth/known_servers.\n",
+        "Keys: type /keys for the list.\n"
+        "\n"
+        "Settings are read from $HEARTH_CONFIG_DIR/hearth.conf, else\n"
+        "$XDG_CONFIG_HOME/hearth/hearth.conf, else ~/.config/hearth/hearth.conf;\n"
+        "known servers are kept in known_servers beside it.\n",
         out);
 }

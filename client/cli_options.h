@@ -36,6 +36,17 @@ struct cli_options {
   bool has_fingerprint;
   char fingerprint[CLI_FINGERPRINT_LEN]; /* lowercase, when has_fingerprint */
   int frame_ms;                          /* 10 or 20 */
+  /* --media-via: send media here instead of the server's media port (a
+   * test relay such as tests/tools/hximpair); numeric address only. */
+  bool has_media_via;
+  char media_via_host[CLI_HOST_MAX];
+  uint16_t media_via_port;
+  bool verbose; /* log INFO lines, such as when the audio device started */
+  /* The line interface (cli_ui_choose_mode decides with the terminal). */
+  bool plain;         /* plain lines, no escape sequences, no line editor */
+  bool json;          /* one JSON object per event, for bots */
+  const char *config; /* NULL: the usual hearth.conf */
+  const char *speech; /* NULL: as hearth.conf says; "espeak" or "none" */
 };
 
 /* Fills *o from argv[1..argc-1]. Options take their value as the next

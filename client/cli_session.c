@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "a11y_text.h"
+#include "cli_circle.h"
+#include "cli_identity.h"
 #include "cli_media.h"
 #include "hx_err.h"
 #include "hx_log.h"
@@ -15,6 +17,7 @@
 #define LOG_MODULE "session"
 #define ROOM_BYTES 256
 #define CLIENT_NAME "hearth " HEARTH_VERSION
+#define SPEAKERS_KEPT 4
 
 struct cli_member {
   uint64_t session;
@@ -33,6 +36,8 @@ enum phase {
 struct cli_session {
   struct cli_session_io io;
   struct cli_media *media; /* not owned; may be NULL */
+  const struct cli_identity *identity; /* not owned; may be NULL */
+  struct cli_circle *circle;           /* not owned; may be NULL */
   char name[CLI_NAME_BYTES];
   char wanted_room[ROOM_BYTES];
   char server[300];
@@ -50,6 +55,10 @@ struct cli_session {
   bool announced_muted; /* what we last told the person */
   struct cli_member roster[CLI_ROSTER_MAX];
   size_t roster_len;
+  /* Who started or stopped speaking, most recent first, for "Last: Ada.";
+   * names are kept after people leave. */
+  struct cli_member recent[SPEAKERS_KEPT];
+  size_t recent_len;
 };
 
 int cli_session_create(const struct cli_session_config *cfg, const struct cli_session_io *io,
@@ -61,6 +70,8 @@ int cli_session_create(const struct cli_session_config *cfg, const struct cli_se
     return HX_ERR_NOMEM;
   s->io = *io;
   s->media = media;
+  s->identity = cfg->identity;
+  s->circle = cfg->circle;
   if (hx_strlcpy(s->name, cfg->name, sizeof s->name) != HX_OK ||
       hx_strlcpy(s->wanted_room, cfg->room, sizeof s->wanted_room) != HX_OK ||
       hx_strlcpy(s->server, cfg->server, sizeof s->server) != HX_OK) {
@@ -81,7 +92,22 @@ static void print_event(struct cli_session *s, const struct a11y_event_info *ev)
 {
   char line[512];
   a11y_text_event(ev, line, sizeof line);
-  print_line(s, line);
+  if (s->io.event)
+    s->io.event(s->io.userdata, ev, line);
+  else
+    print_line(s, line);
+}
+
+/* Moves m to the front of the recent speakers. */
+static void remember_speaker(struct cli_session *s, const struct cli_member *m)
+{
+  size_t i = 0;
+  while (i < s->recent_len && s->recent[i].session != m->session)
+    i++;
+  if (i == s->recent_len)
+    i = s->recent_len < SPEAKERS_KEPT ? s->recent_len++ : SPEAKERS_KEPT - 1;
+  memmove(&s->recent[1], &s->recent[0], i * sizeof s->recent[0]);
+  s->recent[0] = *m;
 }
 
 /* Sends msg (stolen) with the next id; *id_out gets the id. */
@@ -108,6 +134,9 @@ int cli_session_start(struct cli_session *s)
 {
   json_t *msg = json_pack("{s:s,s:i,s:s,s:s}", "type", "hello", "version", PROTO_VERSION, "name",
                           s->name, "client", CLIENT_NAME);
+  char key[CLI_IDENTITY_B64_MAX];
+  if (msg && s->identity && cli_identity_public_b64(s->identity, key, sizeof key) == HX_OK)
+    json_object_set_new(msg, "key", json_string(key)); /* the server answers with a challenge */
   int rc = send_request(s, msg, &s->hello_id);
   if (rc == HX_OK)
     s->phase = PHASE_HELLO_SENT;
@@ -208,6 +237,7 @@ static void leave_room_state(struct cli_session *s)
 {
   s->in_room = false;
   s->roster_len = 0;
+  s->recent_len = 0;
   if (s->media)
     cli_media_leave(s->media);
 }
@@ -393,10 +423,13 @@ static void handle_event(struct cli_session *s, const json_t *msg)
   } else if (strcmp(event, "speaking") == 0) {
     ev.event = A11Y_EV_SPEAKING;
     ev.on = proto_msg_bool(msg, "speaking", 0) != 0;
-    if (m)
+    if (m) {
       m->speaking = ev.on;
-    /* The person knows when they speak; saying it back is noise. */
-    if (self)
+      remember_speaker(s, m);
+    }
+    /* The person knows when they speak; saying it back is noise. Nor is
+     * someone they blocked announced (cli_circle.h). */
+    if (self || (s->circle && cli_circle_blocked(s->circle, (uint64_t)session)))
       return;
   } else if (strcmp(event, "muted") == 0) {
     ev.event = A11Y_EV_MUTED;
@@ -414,19 +447,34 @@ static void handle_event(struct cli_session *s, const json_t *msg)
   print_event(s, &ev);
 }
 
+/* Circles (cli_circle.h) read every message after the session: they keep
+ * their own roster (for names and blocks), answer the identity challenge
+ * and tell the circle events. Some take us out of the room, or answer our
+ * join without "joined". */
+static void circle_follow(struct cli_session *s, const json_t *msg)
+{
+  if (!s->circle)
+    return;
+  cli_circle_handle(s->circle, msg);
+  if (cli_circle_ends_room(msg) && s->in_room)
+    leave_room_state(s);
+  if (cli_circle_makes_ready(msg))
+    s->ready = true;
+}
+
 int cli_session_handle(struct cli_session *s, const json_t *msg)
 {
   const char *type = proto_msg_type(msg);
   if (!type)
     return HX_ERR_BAD_MESSAGE;
+  int rc = HX_OK;
   if (strcmp(type, "welcome") == 0) {
     handle_welcome(s, msg);
   } else if (strcmp(type, "joined") == 0) {
     json_int_t id = proto_msg_id(msg);
-    int rc = handle_joined(s, msg);
+    rc = handle_joined(s, msg);
     if (id >= 0 && id == s->join_id)
       s->ready = true;
-    return rc;
   } else if (strcmp(type, "left") == 0) {
     handle_left(s, msg);
   } else if (strcmp(type, "muted") == 0) {
@@ -440,7 +488,8 @@ int cli_session_handle(struct cli_session *s, const json_t *msg)
   } else if (strcmp(type, "pong") != 0) {
     hx_log(HX_LOG_DEBUG, LOG_MODULE, "ignoring a message of unknown type");
   }
-  return HX_OK;
+  circle_follow(s, msg);
+  return rc;
 }
 
 int cli_session_handle_line(struct cli_session *s, const uint8_t *line, size_t len)
@@ -479,6 +528,53 @@ void cli_session_who(struct cli_session *s)
   }
   snprintf(line + used, sizeof line - used, ". %zu %s.", s->roster_len,
            a11y_text_people((int)s->roster_len));
+  print_line(s, line);
+}
+
+static void append_name(struct cli_session *s, const struct cli_member *m, char *line,
+                        size_t cap, size_t *used, const char *sep)
+{
+  char name[CLI_NAME_BYTES];
+  if (m->session == s->own_session)
+    hx_strlcpy(name, "You", sizeof name);
+  else
+    a11y_text_sanitize(name, sizeof name, m->name);
+  int n = snprintf(line + *used, cap - *used, "%s%s", sep, name);
+  if (n > 0 && (size_t)n < cap - *used)
+    *used += (size_t)n;
+}
+
+void cli_session_speaking(struct cli_session *s)
+{
+  if (!s->in_room) {
+    print_line(s, "You are not in a room. Type /join ROOM to join one.");
+    return;
+  }
+  char line[CLI_LINE_MAX];
+  size_t used = 0, speaking = 0;
+  for (size_t i = 0; i < s->roster_len; i++) {
+    if (!s->roster[i].speaking)
+      continue;
+    /* "Ada, Ben and Cy speaking." */
+    size_t left = 0;
+    for (size_t j = i + 1; j < s->roster_len; j++)
+      left += s->roster[j].speaking;
+    append_name(s, &s->roster[i], line, sizeof line, &used,
+                speaking == 0 ? "" : left == 0 ? " and " : ", ");
+    speaking++;
+  }
+  if (speaking == 0)
+    used = (size_t)snprintf(line, sizeof line, "Nobody");
+  used += (size_t)snprintf(line + used, sizeof line - used, " speaking.");
+  for (size_t i = 0; i < s->recent_len && used < sizeof line; i++) {
+    const struct cli_member *now = member_find(s, s->recent[i].session);
+    if (now && now->speaking)
+      continue;
+    append_name(s, &s->recent[i], line, sizeof line, &used, " Last: ");
+    if (used + 1 < sizeof line)
+      line[used++] = '.', line[used] = '\0';
+    break;
+  }
   print_line(s, line);
 }
 

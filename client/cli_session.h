@@ -14,12 +14,18 @@
 #define CLI_NAME_BYTES 160 /* 32 characters of up to 4 bytes, with room */
 #define CLI_LINE_MAX 8192  /* the longest line printed */
 
+struct a11y_event_info;
+struct cli_circle;
+struct cli_identity;
 struct cli_media;
 struct cli_session;
 
 struct cli_session_io {
-  /* One finished line for the person (no newline). */
+  /* One finished line for the person (no newline): answers and notices. */
   void (*print)(void *userdata, const char *line);
+  /* An event of the room (someone joined, spoke, ...) and its sentence; the
+   * place where cues are chosen. NULL: the sentence goes to print. */
+  void (*event)(void *userdata, const struct a11y_event_info *ev, const char *line);
   /* One encoded control message, "\n" included. */
   int (*send)(void *userdata, const char *data, size_t len);
   /* A room was joined: start media towards the server's media_port. May be
@@ -32,6 +38,11 @@ struct cli_session_config {
   const char *name;   /* our display name */
   const char *room;   /* the room to join after welcome */
   const char *server; /* "host:port", for "Connected to ..." */
+  /* Circles (cli_circle.h); both may be NULL, neither is owned. With an
+   * identity, hello carries its public key; the circle sees every message
+   * after the session. */
+  const struct cli_identity *identity;
+  struct cli_circle *circle;
 };
 
 enum cli_session_end {
@@ -59,6 +70,8 @@ int cli_session_set_muted(struct cli_session *s, bool muted);
 int cli_session_request_rooms(struct cli_session *s);
 /* Prints the /who line. */
 void cli_session_who(struct cli_session *s);
+/* Prints the /speaking line: "Ben speaking. Last: Ada." */
+void cli_session_speaking(struct cli_session *s);
 
 /* True once the first join has been answered (joined or an error): the
  * moment queued commands may run. */

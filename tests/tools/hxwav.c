@@ -6,9 +6,13 @@
  *   hxwav gap REF.wav REC.wav           longest run of silence (ms) in REC
  *                                       where REF, aligned, has speech
  *   hxwav duration FILE.wav             length in seconds
+ *   hxwav onsets PROBE.wav REC.wav [MIN] where PROBE (a chirp) occurs in
+ *                                       REC: one line per occurrence, its
+ *                                       start in ms and its correlation
  * Both files are read as 8 kHz mono: speech correlation lives below 4 kHz,
  * and it keeps a brute-force lag search fast enough for a test. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +204,67 @@ static int cmd_duration(int argc, char **argv)
   return 0;
 }
 
+/* Matched filter: every offset where the probe correlates at least MIN and
+ * more than anywhere within half a probe length around it. Latency
+ * benchmarks find each chirp in a sender's and a receiver's recording. */
+static int cmd_onsets(int argc, char **argv)
+{
+  if (argc < 4) {
+    fprintf(stderr, "usage: hxwav onsets PROBE.wav REC.wav [MIN]\n");
+    return 2;
+  }
+  double min = argc > 4 ? strtod(argv[4], NULL) : 0.5;
+  int16_t *probe, *rec;
+  size_t np, nrec;
+  if (load(argv[2], XCORR_RATE, &probe, &np))
+    return 2;
+  if (load(argv[3], XCORR_RATE, &rec, &nrec)) {
+    free(probe);
+    return 2;
+  }
+  size_t s, e;
+  speech_span(probe, np, &s, &e);
+  size_t len = e - s;
+  double *c = len && len <= nrec ? calloc(nrec - len + 1, sizeof *c) : NULL;
+  if (!c) {
+    fprintf(stderr, "hxwav: the probe is silent, or longer than the recording\n");
+    free(probe);
+    free(rec);
+    return 2;
+  }
+  size_t n = nrec - len + 1;
+  double pe = 0, we = 0;
+  for (size_t i = 0; i < len; i++) {
+    pe += (double)probe[s + i] * probe[s + i];
+    we += (double)rec[i] * rec[i];
+  }
+  for (size_t off = 0; off < n; off++) {
+    if (off > 0) {
+      we -= (double)rec[off - 1] * rec[off - 1];
+      we += (double)rec[off + len - 1] * rec[off + len - 1];
+    }
+    double dot = 0;
+    for (size_t i = 0; i < len; i++)
+      dot += (double)probe[s + i] * rec[off + i];
+    c[off] = we > 1 ? dot / sqrt(pe * we) : 0;
+  }
+  size_t half = len / 2;
+  for (size_t off = 0; off < n; off++) {
+    if (c[off] < min)
+      continue;
+    size_t lo = off > half ? off - half : 0, hi = off + half < n ? off + half : n - 1;
+    bool peak = true;
+    for (size_t j = lo; j <= hi && peak; j++)
+      peak = c[j] < c[off] || (c[j] == c[off] && j >= off);
+    if (peak)
+      printf("%.3f %.3f\n", (double)off * 1000.0 / XCORR_RATE, c[off]);
+  }
+  free(c);
+  free(probe);
+  free(rec);
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   if (argc >= 2 && strcmp(argv[1], "xcorr") == 0)
@@ -210,6 +275,8 @@ int main(int argc, char **argv)
     return cmd_rms(argc, argv);
   if (argc >= 2 && strcmp(argv[1], "duration") == 0)
     return cmd_duration(argc, argv);
-  fprintf(stderr, "usage: hxwav xcorr|gap|rms|duration ...\n");
+  if (argc >= 2 && strcmp(argv[1], "onsets") == 0)
+    return cmd_onsets(argc, argv);
+  fprintf(stderr, "usage: hxwav xcorr|gap|rms|duration|onsets ...\n");
   return 2;
 }

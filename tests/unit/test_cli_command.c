@@ -133,9 +133,71 @@ static void command_help_lists_every_command(void **state)
   }
 }
 
+static void command_keys_commands_parse(void **state)
+{
+  (void)state;
+  struct {
+    const char *line;
+    enum cli_command_kind kind;
+  } cases[] = {
+      {"/speaking", CLI_CMD_SPEAKING}, {"/talk", CLI_CMD_TALK},   {"/hand", CLI_CMD_HAND},
+      {"/repeat", CLI_CMD_REPEAT},     {"/silence", CLI_CMD_SILENCE}, {"/keys", CLI_CMD_KEYS},
+      {"/mute toggle ", CLI_CMD_MUTE_TOGGLE}, {"/cues", CLI_CMD_CUES},
+      {"/speech off", CLI_CMD_SPEECH}, {"/rate 220", CLI_CMD_RATE},
+      {"/voice en-us", CLI_CMD_VOICE}, {"/volume room up", CLI_CMD_VOLUME},
+      {"/cue join earcon+text", CLI_CMD_CUE},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct cli_command c;
+    if (cli_command_parse(cases[i].line, false, &c) != HX_OK || c.kind != cases[i].kind)
+      fail_msg("\"%s\": kind %d, expected %d", cases[i].line, c.kind, cases[i].kind);
+  }
+}
+
+static void command_settings_carry_their_values(void **state)
+{
+  (void)state;
+  struct cli_command c;
+  assert_int_equal(cli_command_parse("/volume speech down", false, &c), HX_OK);
+  assert_int_equal(c.target, CLI_VOLUME_SPEECH);
+  assert_int_equal(c.step, -1);
+  assert_int_equal(cli_command_parse("/volume cues 40", false, &c), HX_OK);
+  assert_int_equal(c.target, CLI_VOLUME_CUES);
+  assert_int_equal(c.step, 0);
+  assert_int_equal(c.level, 40);
+  assert_int_equal(cli_command_parse("/cue speaking-start speech+text", false, &c), HX_OK);
+  assert_int_equal(c.event, A11Y_CUE_SPEAKING_START);
+  assert_int_equal(c.outputs, A11Y_CUE_SPEECH | A11Y_CUE_TEXT);
+  assert_int_equal(cli_command_parse("/cues quiet", false, &c), HX_OK);
+  assert_true(c.has_preset);
+  assert_int_equal(c.preset, A11Y_CUE_QUIET);
+  assert_int_equal(cli_command_parse("/speech on", false, &c), HX_OK);
+  assert_true(c.on);
+  assert_int_equal(cli_command_parse("/rate 300", false, &c), HX_OK);
+  assert_int_equal(c.level, 300);
+}
+
+static void command_bad_settings_say_how_to_use_them(void **state)
+{
+  (void)state;
+  const char *bad[] = {"/volume", "/volume loud up", "/volume room sideways", "/volume room 101",
+                       "/cue", "/cue join", "/cue jump text", "/cue join loud",
+                       "/cues chatty", "/speech maybe", "/rate 5", "/rate fast", "/voice",
+                       "/speaking now", "/keys all"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    struct cli_command c;
+    if (cli_command_parse(bad[i], false, &c) != HX_ERR_INVALID || c.kind != CLI_CMD_USAGE)
+      fail_msg("\"%s\" was accepted (kind %d)", bad[i], c.kind);
+    assert_true(c.arg[0] == '/');
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(command_keys_commands_parse),
+      cmocka_unit_test(command_settings_carry_their_values),
+      cmocka_unit_test(command_bad_settings_say_how_to_use_them),
       cmocka_unit_test(command_plain_words_parse_case_insensitively),
       cmocka_unit_test(command_comments_only_in_scripts),
       cmocka_unit_test(command_wait_takes_fractions_and_units),

@@ -256,6 +256,124 @@ static void media_playback_decodes_speech_and_conceals_a_gap(void **state)
   hx_ring_destroy(ring);
 }
 
+static double energy(const int16_t *pcm, size_t n)
+{
+  double sum = 0;
+  for (size_t i = 0; i < n; i++)
+    sum += (double)pcm[i] * pcm[i];
+  return sum;
+}
+
+/* Ben's packets played through a fresh receiver, one 20 ms frame per
+ * arrival; the packet numbered lose never arrives, and the one after it
+ * comes before the gap is played. */
+static void play_through(struct fixture *f, uint8_t (*pkts)[PROTO_RTP_MAX_PACKET + PROTO_SRTP_TRAILER_MAX],
+                         const size_t *lens, int lose, int16_t *out, struct cli_media_stats *st)
+{
+  struct cli_media *m = NULL;
+  assert_int_equal(cli_media_create(20, &m), HX_OK);
+  assert_int_equal(cli_media_join(m, OUR_SSRC, f->up, f->down), HX_OK);
+  assert_int_equal(cli_media_allow(m, BEN_SSRC), HX_OK);
+  struct hx_ring *ring = hx_ring_create(64 * FRAME);
+  size_t played = 0;
+  for (int i = 0; i < 30; i++) {
+    uint8_t copy[PROTO_RTP_MAX_PACKET + PROTO_SRTP_TRAILER_MAX];
+    if (i != lose) {
+      memcpy(copy, pkts[i], lens[i]);
+      assert_int_equal(cli_media_receive(m, copy, lens[i]), HX_OK);
+    }
+    if (i == lose)
+      continue;
+    assert_int_equal(cli_media_fill_playback(m, ring, lose >= 0 && i == lose + 1 ? 2 * FRAME : FRAME), HX_OK);
+    played += hx_ring_read(ring, out + played, 30 * FRAME - played);
+  }
+  assert_int_equal(played, 30 * FRAME);
+  cli_media_get_stats(m, st);
+  hx_ring_destroy(ring);
+  cli_media_destroy(m);
+}
+
+static void media_single_loss_is_rebuilt_from_the_next_packets_fec(void **state)
+{
+  struct fixture *f = *state;
+  static uint8_t pkts[30][PROTO_RTP_MAX_PACKET + PROTO_SRTP_TRAILER_MAX];
+  size_t lens[30];
+  for (int i = 0; i < 30; i++)
+    lens[i] = ben_packet(f, BEN_SSRC, pkts[i], sizeof pkts[i]);
+  static int16_t ref[30 * FRAME], got[30 * FRAME], diff[30 * FRAME];
+  struct cli_media_stats st;
+  play_through(f, pkts, lens, -1, ref, &st);
+  assert_int_equal(st.frames_recovered, 0);
+  play_through(f, pkts, lens, 15, got, &st);
+  assert_int_equal(st.frames_recovered, 1);
+  assert_int_equal(st.frames_concealed, 0);
+  /* Nothing shifted: the audio after the loss lines up with the lossless
+   * run (a concealment that moved the timeline would not). */
+  for (size_t i = 0; i < 30 * FRAME; i++)
+    diff[i] = (int16_t)((ref[i] - got[i]) / 2);
+  assert_true(energy(got + 15 * FRAME, FRAME) * 4 > energy(ref + 15 * FRAME, FRAME));
+  assert_true(energy(diff + 20 * FRAME, 10 * FRAME) * 20 < energy(ref + 20 * FRAME, 10 * FRAME));
+}
+
+static void media_reports_loss_per_speaker_from_sequence_gaps(void **state)
+{
+  struct fixture *f = *state;
+  join(f);
+  struct cli_media_report r[4];
+  assert_int_equal(cli_media_take_reports(f->m, r, 4), 0); /* nothing heard yet */
+  for (int i = 0; i < 20; i++) {
+    uint8_t pkt[PROTO_RTP_MAX_PACKET + PROTO_SRTP_TRAILER_MAX];
+    size_t len = ben_packet(f, BEN_SSRC, pkt, sizeof pkt);
+    if (i % 5 != 3) /* one in five lost */
+      cli_media_receive(f->m, pkt, len);
+  }
+  assert_int_equal(cli_media_take_reports(f->m, r, 4), 1);
+  assert_int_equal(r[0].ssrc, BEN_SSRC);
+  assert_int_equal(r[0].loss, 20);
+  assert_int_equal(cli_media_take_reports(f->m, r, 4), 0); /* interval restarted */
+  assert_int_equal(cli_media_set_loss(f->m, r[0].loss), HX_OK);
+  assert_int_equal(cli_media_set_loss(f->m, 101), HX_ERR_INVALID);
+}
+
+static void discard(void *userdata, const uint8_t *pkt, size_t len)
+{
+  (void)userdata;
+  assert_true(len > 0 && pkt);
+}
+
+/* In toggle mode nothing but DTX keepalives goes out until talk is on. */
+static void media_transmit_modes_gate_what_is_sent(void **state)
+{
+  struct fixture *f = *state;
+  join(f);
+  struct hx_ring *cap = hx_ring_create(64 * FRAME);
+  int16_t pcm[FRAME];
+  assert_int_equal(cli_media_set_transmit(f->m, CLI_MEDIA_TRANSMIT_TOGGLE), HX_OK);
+  assert_int_equal(cli_media_set_preprocess(f->m, false), HX_OK);
+  assert_int_equal(cli_media_set_bitrate(f->m, 32000), HX_OK);
+  assert_int_equal(cli_media_set_bitrate(f->m, 1), HX_ERR_INVALID);
+  for (int i = 0; i < 25; i++) { /* half a second of loud speech, talk off */
+    sine(pcm, FRAME, (size_t)i * FRAME, 12000);
+    hx_ring_write(cap, pcm, FRAME);
+    assert_int_equal(cli_media_pump_capture(f->m, cap, discard, f), HX_OK);
+  }
+  struct cli_media_stats st;
+  cli_media_get_stats(f->m, &st);
+  uint64_t while_off = st.packets_sent;
+  assert_true(while_off <= 12); /* Opus needs a few frames to reach DTX */
+  assert_false(cli_media_talking(f->m));
+  cli_media_set_talking(f->m, true);
+  for (int i = 25; i < 50; i++) {
+    sine(pcm, FRAME, (size_t)i * FRAME, 12000);
+    hx_ring_write(cap, pcm, FRAME);
+    assert_int_equal(cli_media_pump_capture(f->m, cap, discard, f), HX_OK);
+  }
+  cli_media_get_stats(f->m, &st);
+  assert_int_equal(st.packets_sent - while_off, 25);
+  assert_int_equal(cli_media_set_transmit(f->m, (enum cli_media_transmit)7), HX_ERR_INVALID);
+  hx_ring_destroy(cap);
+}
+
 static void media_playback_fills_to_target_and_never_overflows(void **state)
 {
   struct fixture *f = *state;
@@ -295,7 +413,8 @@ static void media_stats_line_names_every_counter(void **state)
   char line[512];
   cli_media_format_stats(&st, line, sizeof line);
   assert_string_equal(line, "Sent 5 packets. Received 4 packets: 3 frames decoded, 2 frames "
-                            "concealed, 1 authentication failures, 0 replays, 7 dropped.");
+                            "concealed, 0 frames recovered, 0 late, 1 authentication failures, "
+                            "0 replays, 7 dropped.");
 }
 
 int main(void)
@@ -307,6 +426,9 @@ int main(void)
       T(media_receive_drops_replays_strangers_and_junk),
       T(media_capture_becomes_protected_rtp_with_level),
       T(media_playback_decodes_speech_and_conceals_a_gap),
+      T(media_single_loss_is_rebuilt_from_the_next_packets_fec),
+      T(media_reports_loss_per_speaker_from_sequence_gaps),
+      T(media_transmit_modes_gate_what_is_sent),
       T(media_playback_fills_to_target_and_never_overflows),
       T(media_speakers_are_bounded_and_forgotten),
       T(media_stats_line_names_every_counter),

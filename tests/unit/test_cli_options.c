@@ -144,6 +144,32 @@ static void options_error_fits_a_tiny_buffer(void **state)
   assert_int_equal(strlen(err), 7);
 }
 
+static void options_line_interface_flags_and_settings_file(void **state)
+{
+  (void)state;
+  char *argv[] = {"hearth", "--server", "h", "--name", "Ada", "--plain", "--json",
+                  "--config=/tmp/x.conf", "--speech", "none"};
+  struct cli_options o;
+  char err[256];
+  assert_int_equal(parse(ARGC(argv), argv, &o, err, sizeof err), HX_OK);
+  assert_true(o.plain);
+  assert_true(o.json);
+  assert_string_equal(o.config, "/tmp/x.conf");
+  assert_string_equal(o.speech, "none");
+  char *plain_argv[] = {"hearth", "--server", "h", "--name", "Ada"};
+  assert_int_equal(parse(ARGC(plain_argv), plain_argv, &o, err, sizeof err), HX_OK);
+  assert_false(o.plain);
+  assert_false(o.json);
+  assert_null(o.config);
+  assert_null(o.speech);
+  char *bad[] = {"hearth", "--server", "h", "--name", "Ada", "--speech", "loud"};
+  assert_int_equal(parse(ARGC(bad), bad, &o, err, sizeof err), HX_ERR_INVALID);
+  assert_non_null(strstr(err, "--speech"));
+  char *empty[] = {"hearth", "--server", "h", "--name", "Ada", "--config="};
+  assert_int_equal(parse(ARGC(empty), empty, &o, err, sizeof err), HX_ERR_INVALID);
+  assert_non_null(strstr(err, "--config"));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -153,6 +179,7 @@ int main(void)
       cmocka_unit_test(options_trust_new_and_no_audio_are_flags),
       cmocka_unit_test(options_reject_bad_and_missing_values_with_a_sentence),
       cmocka_unit_test(options_error_fits_a_tiny_buffer),
+      cmocka_unit_test(options_line_interface_flags_and_settings_file),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -366,6 +366,52 @@ static void session_mute_outside_a_room_is_told_at_once_and_sent_on_join(void **
   assert_true(proto_msg_bool(last_sent(f), "muted", 0));
 }
 
+static void speak(struct fixture *f, int session, const char *name, bool on)
+{
+  char line[256];
+  snprintf(line, sizeof line,
+           "{\"type\":\"event\",\"event\":\"speaking\",\"room\":\"Lobby\",\"session\":%d,"
+           "\"name\":\"%s\",\"speaking\":%s}",
+           session, name, on ? "true" : "false");
+  assert_int_equal(feed(f, line), HX_OK);
+}
+
+static const char *speaking_line(struct fixture *f)
+{
+  f->n_printed = 0;
+  cli_session_speaking(f->s);
+  assert_int_equal(f->n_printed, 1);
+  return f->printed[0];
+}
+
+static void session_speaking_says_who_now_and_who_last(void **state)
+{
+  struct fixture *f = *state;
+  join_lobby(f);
+  assert_int_equal(feed(f, "{\"type\":\"event\",\"event\":\"joined\",\"room\":\"Lobby\","
+                           "\"session\":9,\"name\":\"Cy\",\"ssrc\":102,\"count\":3}"),
+                   HX_OK);
+  assert_string_equal(speaking_line(f), "Nobody speaking.");
+  speak(f, 4, "Ben", true);
+  assert_string_equal(speaking_line(f), "Ben speaking.");
+  speak(f, 4, "Ben", false);
+  assert_string_equal(speaking_line(f), "Nobody speaking. Last: Ben.");
+  speak(f, 9, "Cy", true);
+  assert_string_equal(speaking_line(f), "Cy speaking. Last: Ben.");
+  speak(f, 4, "Ben", true);
+  speak(f, 7, "Ada", true);
+  assert_string_equal(speaking_line(f), "Ben, You and Cy speaking.");
+  speak(f, 4, "Ben", false);
+  speak(f, 7, "Ada", false);
+  assert_string_equal(speaking_line(f), "Cy speaking. Last: You.");
+  /* Someone who left is still who spoke last. */
+  speak(f, 9, "Cy", false);
+  assert_int_equal(feed(f, "{\"type\":\"event\",\"event\":\"left\",\"room\":\"Lobby\","
+                           "\"session\":9,\"name\":\"Cy\",\"count\":2}"),
+                   HX_OK);
+  assert_string_equal(speaking_line(f), "Nobody speaking. Last: Cy.");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -380,6 +426,7 @@ int main(void)
       T(session_failed_first_join_still_makes_it_ready),
       T(session_drops_malformed_lines_and_joined),
       T(session_mute_outside_a_room_is_told_at_once_and_sent_on_join),
+      T(session_speaking_says_who_now_and_who_last),
   };
 #undef T
   return cmocka_run_group_tests(tests, NULL, NULL);

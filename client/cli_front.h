@@ -1,0 +1,44 @@
+/* The person's side of the client: where every line goes (above the
+ * prompt, plain, or as JSON for bots), which events are told and how (the
+ * cue mapping of hearth.conf and /cue), the last announcement for /repeat,
+ * and the commands that change these settings (/cues, /speech, /rate,
+ * /volume, /keys, ...). Every room event passes through cli_front_event,
+ * the one place where speech and earcons are chosen.
+ * Main (loop) thread only. */
+#ifndef CLI_FRONT_H
+#define CLI_FRONT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cli_command.h"
+#include "cli_config.h"
+#include "cli_ui.h"
+
+struct a11y_event_info;
+struct cli_front;
+
+/* out: where lines go until a cli_ui is attached (and in tests). The
+ * settings are copied. every_event: print every event whatever the cue
+ * mapping says, for a script, a pipe or a bot, whose log needs them all;
+ * a person at a terminal gets the lines the mapping asks for. */
+int cli_front_create(enum cli_ui_mode mode, bool every_event, FILE *out,
+                     const struct cli_config *cfg, struct cli_front **front);
+void cli_front_destroy(struct cli_front *f);
+/* From now on lines go through ui (not owned; NULL detaches). */
+void cli_front_attach(struct cli_front *f, struct cli_ui *ui);
+
+/* A notice or an answer to a command: always printed. */
+void cli_front_print(struct cli_front *f, const char *line);
+/* A room event and its built-in sentence: told as the cue mapping says,
+ * and remembered for /repeat. */
+void cli_front_event(struct cli_front *f, const struct a11y_event_info *ev, const char *line);
+
+/* Runs the settings and announcement commands (/repeat, /silence, /hand,
+ * /volume, /speech, /rate, /voice, /cue, /cues, /keys). False when cmd is
+ * none of them. */
+bool cli_front_command(struct cli_front *f, const struct cli_command *cmd);
+
+const struct cli_config *cli_front_config(const struct cli_front *f);
+
+#endif

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Two hearth clients on real sound devices (PortAudio's defaults, through
+# ALSA into a private PulseAudio daemon): speech played into Ada's
+# microphone comes out of Ben's speaker, recognisably, and the time it took
+# is printed.
+. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/pulse_lib.sh"
+
+speech "$T/ada.wav" 0.2 en "The quick brown fox jumps over the lazy dog. Hearth carries every voice."
+start_pulse
+start_server
+
+PULSE_SINK=ear_b PULSE_SOURCE=quiet_b.monitor start_client Ben \
+  --script "$(script '/wait 11\n/stats\n/quit\n')"
+BEN=$LAST_PID
+wait_for "$T/Ben.out" 'You joined Lobby' 10
+PULSE_SINK=sink_a PULSE_SOURCE=mouth_a.monitor start_client Ada \
+  --script "$(script '/wait 8\n/quit\n')"
+ADA=$LAST_PID
+wait_for "$T/Ada.out" 'You joined Lobby\. 2 people here\.' 10
+wait_for "$T/Ben.out" '^Ada joined Lobby' 10
+
+record_probe "$T/probe.wav"
+sleep 1
+paplay --device=mouth_a "$T/ada.wav" || fail "paplay could not play into mouth_a: $(tail -n 3 "$T/pulse.log")"
+sleep 1.5
+stop_record
+wait_exit "$ADA" 15
+wait_exit "$BEN" 15
+stop_pulse
+cat "$T/Ben.out"
+
+split_probe "$T/probe.wav" "$T/mouth.wav" "$T/ear.wav"
+mouth=$("$HXWAV" xcorr "$T/ada.wav" "$T/mouth.wav" 0.8) ||
+  fail "the speech played into Ada's microphone did not reach the recorder: $mouth"
+ear=$("$HXWAV" xcorr "$T/ada.wav" "$T/ear.wav" 0.5) ||
+  fail "Ben's speaker did not play Ada's speech clearly: $ear"
+lag_mouth=$(echo "$mouth" | awk '{print $4}')
+lag_ear=$(echo "$ear" | awk '{print $4}')
+echo "Ben's speaker played Ada's speech: $ear"
+echo "mouth-to-ear latency through real devices: $(awk -v a="$lag_mouth" -v b="$lag_ear" 'BEGIN { printf "%.1f", b - a }') ms"

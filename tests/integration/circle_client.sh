@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# A hands circle between real processes, each person with an identity of
+# their own. Ada makes a room and hosts it; Ben and Cleo raise hands; Ada
+# hears the queue in order, gives the floor to the first hand and then to
+# Cleo; Ben, a member, tries /remove and is refused with a clear line, and
+# Cleo stays. Then Dee knocks and Ada lets her in; Ada locks the room and
+# Eve comes in with an invite code; Ada closes the room with a countdown and
+# everyone is out of it, told why. First, a damaged identity file.
+. "$(dirname "$0")/lib.sh"
+
+start_server
+
+declare -A FD
+# start_driven NAME [hearth options...]: hearth reading its commands from a
+# FIFO that the test writes with `say`, so each step waits for the last.
+start_driven() {
+  local name=$1 fd
+  shift
+  mkfifo "$T/$name.in"
+  HEARTH_CONFIG_DIR="$T/config-$name" "$HEARTH" --server "127.0.0.1:$PORT" --name "$name" \
+    --trust-new --no-audio --speech none --script - "$@" \
+    <"$T/$name.in" >"$T/$name.out" 2>"$T/$name.err" &
+  PIDS+=("$!")
+  LAST_PID=$!
+  exec {fd}>"$T/$name.in"
+  FD[$name]=$fd
+}
+say() { echo "$2" >&"${FD[$1]}"; }
+
+# A damaged identity stops hearth with a line naming the file, and the
+# file is kept as it was.
+mkdir -m 700 "$T/config-Bad"
+echo 'not an identity' >"$T/config-Bad/identity"
+status=0
+HEARTH_CONFIG_DIR="$T/config-Bad" "$HEARTH" --server "127.0.0.1:$PORT" --name Bad --trust-new \
+  --no-audio --speech none --script - </dev/null >"$T/Bad.out" 2>"$T/Bad.err" || status=$?
+[ "$status" -eq 1 ] || fail "hearth with a damaged identity exited with $status, not 1"
+grep -q "identity file $T/config-Bad/identity is damaged" "$T/Bad.out" ||
+  fail "no line naming the damaged identity file: $(cat "$T/Bad.out")"
+[ "$(cat "$T/config-Bad/identity")" = 'not an identity' ] || fail "the damaged identity was replaced"
+
+start_driven Ada
+ADA=$LAST_PID
+wait_for "$T/Ada.out" '^You joined Lobby' 15
+[ "$(stat -c %a "$T/config-Ada/identity")" = 600 ] || fail "Ada's identity file is not mode 600"
+
+say Ada '/room create Circle'
+wait_for "$T/Ada.out" '^Circle is made, and you are its host\.' 10
+say Ada '/join Circle'
+wait_for "$T/Ada.out" '^You joined Circle' 10
+wait_for "$T/Ada.out" '^You are the host here\.$' 10
+say Ada '/room set floor hands'
+wait_for "$T/Ada.out" '^Ada changed the room: floor hands\.$' 10
+
+start_driven Ben --room Circle
+BEN=$LAST_PID
+start_driven Cleo --room Circle
+CLEO=$LAST_PID
+wait_for "$T/Ben.out" '^Floor: hands\. Nobody has the floor\.$' 15
+wait_for "$T/Cleo.out" '^Floor: hands\. Nobody has the floor\.$' 15
+
+say Ben '/hand'
+wait_for "$T/Ada.out" '^Ben raised a hand\. 1 in the queue\.$' 10
+wait_for "$T/Ben.out" '^Your hand is up\. Number 1 in the queue\.$' 10
+say Cleo '/hand'
+wait_for "$T/Ada.out" '^Cleo raised a hand\. 2 in the queue\.$' 10
+say Ada '/queue'
+wait_for "$T/Ada.out" '^Hands up: Ben, Cleo\.$' 10
+
+say Ada '/next'
+wait_for "$T/Ben.out" '^Your turn\.$' 10
+wait_for "$T/Cleo.out" '^Ben has the floor\.$' 10
+wait_for "$T/Ada.out" '^Ben has the floor\.$' 10
+say Ada '/give Cleo'
+wait_for "$T/Cleo.out" '^Your turn\.$' 10
+wait_for "$T/Ben.out" '^Cleo has the floor\.$' 10
+
+say Ben '/remove Cleo'
+wait_for "$T/Ben.out" '^Error: .*(host|facilitator)' 10
+say Ada '/who'
+wait_for "$T/Ada.out" '^In Circle: .*Cleo.*3 people\.$' 10
+if grep -q 'removed' "$T/Cleo.out"; then fail "Cleo was removed by a member"; fi
+
+say Ada '/room set knock on'
+wait_for "$T/Ada.out" '^Ada changed the room: knock to enter\.$' 10
+start_driven Dee --room Circle
+DEE=$LAST_PID
+wait_for "$T/Dee.out" '^You are knocking at Circle\. Please wait' 15
+wait_for "$T/Ada.out" '^Dee is knocking\. Type /admit Dee or /decline Dee\.$' 10
+say Ada '/admit dee'
+wait_for "$T/Dee.out" '^You joined Circle\. 4 people here\.$' 10
+wait_for "$T/Ben.out" '^Dee joined Circle\. 4 people here\.$' 10
+
+say Ada '/lock'
+wait_for "$T/Ada.out" '^Ada changed the room: locked\.$' 10
+say Ada '/invite'
+wait_for "$T/Ada.out" '^Invite code for Circle: [^ ]+\. It lets in 1 person' 10
+token=$(sed -n 's/^Invite code for Circle: \([^ ]*\)\. It lets in.*/\1/p' "$T/Ada.out")
+start_driven Eve
+EVE=$LAST_PID
+wait_for "$T/Eve.out" '^You joined Lobby' 15
+say Eve "/join Circle --invite $token"
+wait_for "$T/Eve.out" '^You joined Circle\. 5 people here\.$' 10
+
+say Ada '/close 10s See you next week.'
+for name in Ada Ben Cleo Dee Eve; do
+  wait_for "$T/$name.out" '^Room closing in 10 seconds\. See you next week\.$' 10
+done
+for name in Ada Ben Cleo Dee Eve; do
+  wait_for "$T/$name.out" '^Circle has closed\. See you next week\.$' 20
+done
+say Ben '/who'
+wait_for "$T/Ben.out" '^You are not in a room\.' 10
+
+for name in Ada Ben Cleo Dee Eve; do
+  say "$name" '/quit'
+done
+wait_exit "$ADA" 10
+wait_exit "$BEN" 10
+wait_exit "$CLEO" 10
+wait_exit "$DEE" 10
+wait_exit "$EVE" 10
+echo "hands circle: queue in order, floor given twice, member's /remove refused, knock" \
+  "answered, invite past the lock, room closed with a countdown"

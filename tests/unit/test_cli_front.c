@@ -1,0 +1,200 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "a11y_text.h"
+#include "cli_front.h"
+#include "hx_err.h"
+
+struct fixture {
+  char *buf;
+  size_t len;
+  size_t taken; /* bytes already returned by take() */
+  FILE *out;    /* the front writes here for its whole life */
+  struct cli_front *f;
+};
+
+static struct fixture *open_front(enum cli_ui_mode mode, bool every_event,
+                                  const struct cli_config *cfg)
+{
+  struct fixture *x = calloc(1, sizeof *x);
+  assert_non_null(x);
+  x->out = open_memstream(&x->buf, &x->len);
+  struct cli_config d;
+  cli_config_defaults(&d);
+  assert_int_equal(cli_front_create(mode, every_event, x->out, cfg ? cfg : &d, &x->f), HX_OK);
+  return x;
+}
+
+/* What was printed since the last call. */
+static char *take(struct fixture *x)
+{
+  fflush(x->out);
+  char *copy = strdup(x->buf ? x->buf + x->taken : "");
+  x->taken = x->len;
+  return copy;
+}
+
+static void close_front(struct fixture *x)
+{
+  cli_front_destroy(x->f);
+  fclose(x->out);
+  free(x->buf);
+  free(x);
+}
+
+static void event(struct fixture *x, enum a11y_event e, const char *name, bool on)
+{
+  struct a11y_event_info ev = {.event = e, .name = name, .room = "Lobby", .count = 2, .on = on};
+  char line[256];
+  a11y_text_event(&ev, line, sizeof line);
+  cli_front_event(x->f, &ev, line);
+}
+
+static void command(struct fixture *x, const char *line)
+{
+  struct cli_command cmd;
+  cli_command_parse(line, false, &cmd);
+  assert_true(cli_front_command(x->f, &cmd));
+}
+
+static void front_json_prints_one_object_per_event(void **state)
+{
+  (void)state;
+  struct fixture *x = open_front(CLI_UI_JSON, true, NULL);
+  event(x, A11Y_EV_JOINED, "Ada \"the\" \033[2J", false);
+  cli_front_print(x->f, "Rooms: Lobby, 2 people.");
+  char *text = take(x);
+  char *nl = strchr(text, '\n');
+  assert_non_null(nl);
+  *nl = '\0';
+  json_error_t err;
+  json_t *o = json_loads(text, 0, &err);
+  assert_non_null(o);
+  assert_string_equal(json_string_value(json_object_get(o, "type")), "event");
+  assert_string_equal(json_string_value(json_object_get(o, "event")), "joined");
+  assert_string_equal(json_string_value(json_object_get(o, "room")), "Lobby");
+  assert_int_equal(json_integer_value(json_object_get(o, "count")), 2);
+  assert_string_equal(json_string_value(json_object_get(o, "name")), "Ada \"the\" \033[2J");
+  json_decref(o);
+  /* The raw escape byte never reaches the terminal: JSON spells it. */
+  assert_null(strchr(nl + 1, '\033'));
+  o = json_loads(nl + 1, JSON_DISABLE_EOF_CHECK, &err);
+  assert_non_null(o);
+  assert_string_equal(json_string_value(json_object_get(o, "type")), "info");
+  assert_string_equal(json_string_value(json_object_get(o, "text")), "Rooms: Lobby, 2 people.");
+  json_decref(o);
+  free(text);
+  close_front(x);
+}
+
+static void front_person_gets_the_lines_the_cue_mapping_asks_for(void **state)
+{
+  (void)state;
+  struct fixture *x = open_front(CLI_UI_EDIT, false, NULL);
+  command(x, "/cue join earcon");
+  free(take(x));
+  event(x, A11Y_EV_JOINED, "Ada", false);
+  char *text = take(x);
+  assert_string_equal(text, "");
+  free(text);
+  command(x, "/cue join text");
+  free(take(x));
+  event(x, A11Y_EV_JOINED, "Ada", false);
+  text = take(x);
+  assert_string_equal(text, "Ada joined Lobby. 2 people here.\n");
+  free(text);
+  close_front(x);
+}
+
+static void front_script_log_gets_every_event(void **state)
+{
+  (void)state;
+  struct fixture *x = open_front(CLI_UI_PLAIN, true, NULL);
+  command(x, "/cues quiet");
+  free(take(x));
+  event(x, A11Y_EV_SPEAKING, "Ben", true);
+  char *text = take(x);
+  assert_string_equal(text, "Ben speaking.\n");
+  free(text);
+  close_front(x);
+}
+
+static void front_repeat_says_the_last_announcement_even_unprinted(void **state)
+{
+  (void)state;
+  struct fixture *x = open_front(CLI_UI_EDIT, false, NULL);
+  command(x, "/repeat");
+  char *text = take(x);
+  assert_string_equal(text, "Nothing announced yet.\n");
+  free(text);
+  command(x, "/cue leave earcon");
+  event(x, A11Y_EV_LEFT, "Cy", false);
+  free(take(x));
+  command(x, "/repeat");
+  text = take(x);
+  assert_string_equal(text, "Cy left Lobby. 2 people here.\n");
+  free(text);
+  close_front(x);
+}
+
+static void front_volume_steps_and_stops_at_the_ends(void **state)
+{
+  (void)state;
+  struct fixture *x = open_front(CLI_UI_PLAIN, true, NULL);
+  command(x, "/volume room up");
+  command(x, "/volume speech 95");
+  command(x, "/volume speech up");
+  command(x, "/volume speech up");
+  command(x, "/volume cues 0");
+  command(x, "/volume cues down");
+  char *text = take(x);
+  assert_string_equal(text, "Room volume 100 percent.\n"
+                            "Speech volume 95 percent.\n"
+                            "Speech volume 100 percent.\n"
+                            "Speech volume 100 percent.\n"
+                            "Cues volume 0 percent.\n"
+                            "Cues volume 0 percent.\n");
+  free(text);
+  close_front(x);
+}
+
+static void front_keys_lists_the_rebound_keymap(void **state)
+{
+  (void)state;
+  struct cli_config cfg;
+  cli_config_defaults(&cfg);
+  char why[128];
+  assert_int_equal(cli_keymap_bind(&cfg.keys, CLI_KEY_SPEAKING, "F6", why, sizeof why), HX_OK);
+  struct fixture *x = open_front(CLI_UI_PLAIN, true, &cfg);
+  command(x, "/keys");
+  char *text = take(x);
+  assert_non_null(strstr(text, "Keys:\n"));
+  assert_non_null(strstr(text, "\nF6: who is speaking, who spoke last (/speaking).\n"));
+  assert_non_null(strstr(text, "\nAlt+w: who is here (/who).\n"));
+  free(text);
+  command(x, "/hand");
+  text = take(x);
+  assert_string_equal(text, "Hands are not available in this room yet.\n");
+  free(text);
+  close_front(x);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(front_json_prints_one_object_per_event),
+      cmocka_unit_test(front_person_gets_the_lines_the_cue_mapping_asks_for),
+      cmocka_unit_test(front_script_log_gets_every_event),
+      cmocka_unit_test(front_repeat_says_the_last_announcement_even_unprinted),
+      cmocka_unit_test(front_volume_steps_and_stops_at_the_ends),
+      cmocka_unit_test(front_keys_lists_the_rebound_keymap),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
