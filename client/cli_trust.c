@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "hx_err.h"
+#include "hx_util.h"
 #include "hx_log.h"
 
 #define LOG_MODULE "trust"
@@ -95,35 +96,12 @@ int cli_trust_lookup(const char *path, const char *hostport, char known[CLI_TRUS
   return rc;
 }
 
-/* mkdir -p of path's directory, each new directory 0700. */
-static int make_parent_dirs(const char *path)
-{
-  char dir[4096];
-  if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
-    return HX_ERR_TOO_BIG;
-  char *slash = strrchr(dir, '/');
-  if (!slash || slash == dir)
-    return HX_OK;
-  *slash = '\0';
-  for (char *p = dir + 1; *p; p++) {
-    if (*p != '/')
-      continue;
-    *p = '\0';
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-      return HX_ERR_IO;
-    *p = '/';
-  }
-  if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-    return HX_ERR_IO;
-  return HX_OK;
-}
-
 int cli_trust_record(const char *path, const char *hostport, const char *fingerprint)
 {
   if (strchr(hostport, ' ') || strchr(hostport, '\n') ||
       !is_fingerprint(fingerprint, strlen(fingerprint)))
     return HX_ERR_INVALID;
-  int rc = make_parent_dirs(path);
+  int rc = hx_mkdir_parents(path);
   if (rc != HX_OK)
     return rc;
   int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);

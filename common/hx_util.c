@@ -2,8 +2,10 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "hx_err.h"
@@ -112,4 +114,35 @@ int hx_strlcpy(char *dst, const char *src, size_t cap)
   }
   memcpy(dst, src, n + 1);
   return HX_OK;
+}
+
+/* mkdir that accepts an existing directory, but not a file in the way. */
+static int make_dir(const char *dir)
+{
+  struct stat st;
+  if (mkdir(dir, 0700) == 0)
+    return HX_OK;
+  if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+    return HX_OK;
+  return HX_ERR_IO;
+}
+
+int hx_mkdir_parents(const char *path)
+{
+  char dir[4096];
+  if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
+    return HX_ERR_TOO_BIG;
+  char *slash = strrchr(dir, '/');
+  if (!slash || slash == dir)
+    return HX_OK;
+  *slash = '\0';
+  for (char *p = dir + 1; *p; p++) {
+    if (*p != '/')
+      continue;
+    *p = '\0';
+    if (make_dir(dir) != HX_OK)
+      return HX_ERR_IO;
+    *p = '/';
+  }
+  return make_dir(dir);
 }

@@ -20,6 +20,11 @@ int hx_parse_seconds(const char *s, double *out);
 int hx_parse_hostport(const char *s, char *host, size_t host_cap, uint16_t *port,
                       uint16_t default_port);
 
+/* mkdir -p of the directory part of path (everything before the last '/'),
+ * each new directory created with mode 0700: Hearth's folders hold keys and
+ * trust records, so they are private from the start. */
+int hx_mkdir_parents(const char *path);
+
 /* Copies a NUL-terminated string, truncating; returns HX_ERR_TOO_BIG when it
  * did not fit (dst still terminated). */
 int hx_strlcpy(char *dst, const char *src, size_t cap);

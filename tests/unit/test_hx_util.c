@@ -3,7 +3,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "hx_err.h"
 #include "hx_log.h"
@@ -87,6 +91,35 @@ static void strlcpy_truncates_and_says_so(void **state)
   assert_string_equal(out, "abc");
 }
 
+static void mkdir_parents_makes_private_folders(void **state)
+{
+  (void)state;
+  char root[] = "/tmp/hx-mkdir-XXXXXX";
+  assert_non_null(mkdtemp(root));
+  char path[256], dir[256];
+  snprintf(path, sizeof path, "%s/a/b/file", root);
+  assert_int_equal(hx_mkdir_parents(path), HX_OK);
+  snprintf(dir, sizeof dir, "%s/a/b", root);
+  struct stat st;
+  assert_int_equal(stat(dir, &st), 0);
+  assert_true(S_ISDIR(st.st_mode));
+  assert_int_equal(st.st_mode & 0777, 0700);
+  /* Existing folders are fine; a file in the way is an error. */
+  assert_int_equal(hx_mkdir_parents(path), HX_OK);
+  snprintf(path, sizeof path, "%s/a/b/file/deeper", root);
+  char blocker[256];
+  snprintf(blocker, sizeof blocker, "%s/a/b/file", root);
+  FILE *f = fopen(blocker, "w");
+  assert_non_null(f);
+  fclose(f);
+  assert_int_equal(hx_mkdir_parents(path), HX_ERR_IO);
+  unlink(blocker);
+  rmdir(dir);
+  snprintf(dir, sizeof dir, "%s/a", root);
+  rmdir(dir);
+  rmdir(root);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -96,6 +129,7 @@ int main(void)
       cmocka_unit_test(strerror_names_every_code),
       cmocka_unit_test(log_escape_hides_control_bytes_and_truncates),
       cmocka_unit_test(strlcpy_truncates_and_says_so),
+      cmocka_unit_test(mkdir_parents_makes_private_folders),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
