@@ -144,26 +144,33 @@ static void queue_speech(struct cli_announce *a, enum a11y_cue_event ev, const c
     a11y_tts_cancel(a->tts);
 }
 
+int cli_announce_say(struct cli_announce *a, enum a11y_cue_event ev, unsigned outputs,
+                     const char *line)
+{
+  if ((unsigned)ev >= A11Y_CUE_EVENT_COUNT || !line)
+    return HX_ERR_INVALID;
+  if (!a->tts && (outputs & A11Y_CUE_SPEECH))
+    outputs = (outputs & ~(unsigned)A11Y_CUE_SPEECH) | A11Y_CUE_TEXT;
+  if (outputs & A11Y_CUE_EARCON)
+    queue_earcon(a, a11y_cues_earcon(ev));
+  if (outputs & A11Y_CUE_TEXT)
+    a->print(a->userdata, line);
+  if (outputs & A11Y_CUE_SPEECH)
+    queue_speech(a, ev, line);
+  return HX_OK;
+}
+
 int cli_announce_event(struct cli_announce *a, enum a11y_cue_event ev,
                        const struct a11y_cue_info *info)
 {
   if ((unsigned)ev >= A11Y_CUE_EVENT_COUNT || !info)
     return HX_ERR_INVALID;
-  unsigned map = a->cues.map[ev];
-  if (!a->tts && (map & A11Y_CUE_SPEECH))
-    map = (map & ~(unsigned)A11Y_CUE_SPEECH) | A11Y_CUE_TEXT;
-  if (map & A11Y_CUE_EARCON)
-    queue_earcon(a, a11y_cues_earcon(ev));
-  if (!(map & (A11Y_CUE_TEXT | A11Y_CUE_SPEECH)))
-    return HX_OK;
   char line[A11Y_QUEUE_TEXT_MAX];
   a11y_cues_render(&a->cues, ev, info, line, sizeof line);
-  if (map & A11Y_CUE_TEXT)
-    a->print(a->userdata, line);
-  if (map & A11Y_CUE_SPEECH)
-    queue_speech(a, ev, line);
-  return HX_OK;
+  return cli_announce_say(a, ev, a->cues.map[ev], line);
 }
+
+bool cli_announce_has_speech(const struct cli_announce *a) { return a->tts != NULL; }
 
 /* Moves the queue on: the utterance heard in full ends, the next starts. */
 static void advance_speech(struct cli_announce *a)

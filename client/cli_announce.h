@@ -68,6 +68,13 @@ void cli_announce_destroy(struct cli_announce *a);
  * an unknown event. */
 int cli_announce_event(struct cli_announce *a, enum a11y_cue_event ev,
                        const struct a11y_cue_info *info);
+/* The same for a sentence already made (a circle event's line): outputs
+ * is a mapping (A11Y_CUE_SPEECH | A11Y_CUE_EARCON | A11Y_CUE_TEXT) chosen
+ * by the caller, which may have its own reasons to print or not. */
+int cli_announce_say(struct cli_announce *a, enum a11y_cue_event ev, unsigned outputs,
+                     const char *line);
+/* False with the "none" backend. */
+bool cli_announce_has_speech(const struct cli_announce *a);
 /* frame holds n samples of room audio; it becomes the output. */
 void cli_announce_mix(struct cli_announce *a, int16_t *frame, size_t n);
 

@@ -30,6 +30,9 @@
 #include "proto_tls.h"
 
 #define LOG_MODULE "hearth"
+/* Receiver reports go out this often: often enough that a speaker's FEC
+ * follows a link that turns bad within seconds. */
+#define CLI_APP_REPORT_NS 2000000000u
 
 struct app {
   const struct cli_options *opt;
@@ -42,6 +45,7 @@ struct app {
   struct hx_ring *capture;  /* not owned: the audio device's */
   struct hx_ring *playback; /* not owned: the audio device's */
   size_t playback_target;
+  uint64_t last_report_ns; /* when receiver reports last went out */
   struct cli_session *session;
   struct cli_identity *identity; /* NULL: a guest */
   struct cli_circle *circle;
@@ -78,6 +82,12 @@ static void on_event(void *userdata, const struct a11y_event_info *ev, const cha
 {
   struct app *a = userdata;
   cli_front_event(a->front, ev, line);
+}
+
+static void on_circle_event(void *userdata, enum a11y_cue_event cue, const char *line)
+{
+  struct app *a = userdata;
+  cli_front_cue(a->front, cue, line);
 }
 
 __attribute__((format(printf, 2, 3))) static void say(struct app *a, const char *fmt, ...)
@@ -251,11 +261,38 @@ static void udp_send(void *userdata, const uint8_t *pkt, size_t len)
   uv_udp_try_send(&a->udp, &buf, 1, (const struct sockaddr *)&a->media_addr);
 }
 
+static int send_control(void *userdata, const char *data, size_t len)
+{
+  struct app *a = userdata;
+  return cli_conn_send(a->conn, data, len);
+}
+
+/* Tells the server how much of each speaker's stream we lost, so the
+ * speaker can size its FEC (docs/protocol.md, "report"). */
+static void send_reports(struct app *a)
+{
+  struct cli_media_report r[CLI_MEDIA_MAX_SPEAKERS];
+  size_t n = cli_media_take_reports(a->media, r, CLI_MEDIA_MAX_SPEAKERS);
+  for (size_t i = 0; i < n && a->conn; i++) {
+    char msg[96];
+    int len = snprintf(msg, sizeof msg, "{\"type\":\"report\",\"ssrc\":%lu,\"loss\":%d}\n",
+                       (unsigned long)r[i].ssrc, r[i].loss);
+    if (len > 0 && (size_t)len < sizeof msg)
+      send_control(a, msg, (size_t)len);
+  }
+}
+
 static void on_tick(uv_timer_t *t)
 {
   struct app *a = t->data;
   cli_media_pump_capture(a->media, a->capture, udp_send, a);
   cli_media_fill_playback(a->media, a->playback, a->playback_target);
+  uint64_t now = hx_clock_ns();
+  if (now - a->last_report_ns >= CLI_APP_REPORT_NS) {
+    a->last_report_ns = now;
+    if (cli_media_joined(a->media))
+      send_reports(a);
+  }
 }
 
 static void on_udp_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -317,11 +354,6 @@ static void on_joined(void *userdata, uint16_t media_port)
 
 /* --- control connection --- */
 
-static int send_control(void *userdata, const char *data, size_t len)
-{
-  struct app *a = userdata;
-  return cli_conn_send(a->conn, data, len);
-}
 
 static enum cli_trust_policy trust_policy(const struct cli_options *o)
 {
@@ -467,8 +499,12 @@ static int open_front(struct app *a)
                              getenv("HOME"), path, sizeof path) == HX_OK) {
     cli_config_load(&cfg, path, keep_config_error, errs, &n);
   }
+  /* --speech wins over the file; with no sound output at all there is
+   * nothing to speak into. */
   if (o->speech)
     hx_strlcpy(cfg.backend, o->speech, sizeof cfg.backend);
+  else if (o->no_audio)
+    hx_strlcpy(cfg.backend, "none", sizeof cfg.backend);
   bool script = o->script != NULL;
   bool in_tty = isatty(STDIN_FILENO);
   a->ui_mode = cli_ui_choose_mode(o->plain, o->json, script, getenv("NO_COLOR"), in_tty,
@@ -526,6 +562,12 @@ static int open_parts(struct app *a)
     rc = proto_tls_client_ctx(&a->ssl_ctx);
   if (rc == HX_OK)
     rc = cli_media_create(o->frame_ms, &a->media);
+  if (rc == HX_OK)
+    rc = cli_media_set_bitrate(a->media, o->bitrate_kbps * 1000);
+  if (rc == HX_OK)
+    rc = cli_media_set_transmit(a->media, o->transmit);
+  if (rc == HX_OK)
+    rc = cli_media_set_preprocess(a->media, o->preprocess);
   if (rc != HX_OK) {
     say(a, "Cannot start: %s.", hx_strerror(rc));
     return rc;
@@ -550,10 +592,12 @@ static int open_parts(struct app *a)
   /* One frame plus 10 ms: low latency, yet a device that takes a whole
    * frame at a time never finds the ring empty between two ticks. */
   a->playback_target = ac.frame_samples + 480;
+  cli_media_set_post_mix(a->media, cli_front_mix, a->front);
   rc = open_identity(a);
   if (rc != HX_OK)
     return rc;
-  struct cli_circle_io cio = {.print = out_line, .send = send_control, .userdata = a};
+  struct cli_circle_io cio = {
+      .print = out_line, .event = on_circle_event, .send = send_control, .userdata = a};
   rc = cli_circle_create(&cio, a->media, a->identity, &a->circle);
   if (rc != HX_OK) {
     say(a, "Cannot start: %s.", hx_strerror(rc));

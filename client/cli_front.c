@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "a11y_text.h"
+#include "cli_announce.h"
 #include "hx_err.h"
 #include "hx_util.h"
 
@@ -17,9 +18,54 @@ struct cli_front {
   FILE *out;
   struct cli_ui *ui; /* not owned; NULL until attached */
   struct cli_config cfg;
-  bool speech_on;
+  bool speech_on;                /* /speech on|off; false without a backend */
+  struct cli_announce *announce; /* owned: speech, earcons, ducking */
   char last[CLI_UI_LINE_MAX]; /* the last announcement, for /repeat */
 };
+
+static void announce_print(void *userdata, const char *line)
+{
+  cli_front_print(userdata, line);
+}
+
+static void voice_of(const struct cli_config *cfg, struct a11y_tts_voice *v)
+{
+  a11y_tts_voice_default(v);
+  hx_strlcpy(v->voice, cfg->voice, sizeof v->voice);
+  hx_strlcpy(v->language, cfg->language, sizeof v->language);
+  v->rate_wpm = cfg->rate;
+  v->pitch = cfg->pitch;
+}
+
+/* Speech as the settings ask; espeak-ng that cannot start is told and
+ * replaced by printed lines, never a reason not to start. */
+static int open_announce(struct cli_front *f)
+{
+  struct cli_announce_config ac;
+  cli_announce_config_default(&ac);
+  voice_of(&f->cfg, &ac.voice);
+  char why[160];
+  a11y_tts_voice_check(&ac.voice, why, sizeof why); /* the file's values were checked */
+  ac.cues = f->cfg.cues;
+  ac.volume[CLI_ANNOUNCE_SPEECH] = f->cfg.volume;
+  ac.volume[CLI_ANNOUNCE_CUES] = f->cfg.cues_volume;
+  ac.volume[CLI_ANNOUNCE_ROOM] = f->cfg.room_volume;
+  int rc = cli_announce_backend_parse(f->cfg.backend, &ac.backend);
+  if (rc == HX_ERR_NOT_FOUND)
+    cli_front_print(f, "Speech-dispatcher support is not built in this version; speech is off "
+                       "and events are printed for your screen reader.");
+  if (rc != HX_OK)
+    ac.backend = CLI_SPEECH_NONE;
+  rc = cli_announce_create(&ac, announce_print, f, &f->announce);
+  if (rc != HX_OK && ac.backend == CLI_SPEECH_ESPEAK) {
+    cli_front_print(f, "Speech is off: espeak-ng cannot start (is libespeak-ng and its voice "
+                       "data installed?). Events are printed instead.");
+    ac.backend = CLI_SPEECH_NONE;
+    rc = cli_announce_create(&ac, announce_print, f, &f->announce);
+  }
+  f->speech_on = rc == HX_OK && cli_announce_has_speech(f->announce);
+  return rc;
+}
 
 int cli_front_create(enum cli_ui_mode mode, bool every_event, FILE *out,
                      const struct cli_config *cfg, struct cli_front **front)
@@ -32,14 +78,31 @@ int cli_front_create(enum cli_ui_mode mode, bool every_event, FILE *out,
   f->every_event = every_event;
   f->out = out;
   f->cfg = *cfg;
-  f->speech_on = strcmp(cfg->backend, "none") != 0;
+  int rc = open_announce(f);
+  if (rc != HX_OK) {
+    cli_front_destroy(f);
+    return rc;
+  }
   *front = f;
   return HX_OK;
 }
 
-void cli_front_destroy(struct cli_front *f) { free(f); }
+void cli_front_destroy(struct cli_front *f)
+{
+  if (!f)
+    return;
+  cli_announce_destroy(f->announce);
+  free(f);
+}
+
 void cli_front_attach(struct cli_front *f, struct cli_ui *ui) { f->ui = ui; }
 const struct cli_config *cli_front_config(const struct cli_front *f) { return &f->cfg; }
+
+void cli_front_mix(void *front, int16_t *frame, size_t n)
+{
+  struct cli_front *f = front;
+  cli_announce_mix(f->announce, frame, n);
+}
 
 static void emit(struct cli_front *f, const char *line)
 {
@@ -131,6 +194,32 @@ static void event_json(struct cli_front *f, const struct a11y_event_info *ev, co
   emit_json(f, o);
 }
 
+/* Speech and earcon as mapped; the line is printed here, not by the
+ * announcer, because a script's log and the person's own state need it
+ * whatever the mapping says. */
+static void tell(struct cli_front *f, int cue, unsigned outputs, const char *sentence)
+{
+  if (cue == NO_CUE)
+    return;
+  unsigned sound = outputs & A11Y_CUE_EARCON;
+  if ((outputs & A11Y_CUE_SPEECH) && f->speech_on)
+    sound |= A11Y_CUE_SPEECH;
+  if (sound)
+    cli_announce_say(f->announce, (enum a11y_cue_event)cue, sound, sentence);
+}
+
+/* Whether the line is printed: mapped to text, mapped to speech that is
+ * off (the screen reader reads it instead), the person's own state, or a
+ * script's log, which gets every event the person did not map themselves. */
+static bool prints(const struct cli_front *f, int cue, unsigned outputs, bool self)
+{
+  if (cue == NO_CUE || self || (outputs & A11Y_CUE_TEXT))
+    return true;
+  if ((outputs & A11Y_CUE_SPEECH) && !f->speech_on)
+    return true;
+  return f->every_event && !f->cfg.cue_set[cue];
+}
+
 void cli_front_event(struct cli_front *f, const struct a11y_event_info *ev, const char *line)
 {
   int cue = cue_event(ev);
@@ -150,14 +239,27 @@ void cli_front_event(struct cli_front *f, const struct a11y_event_info *ev, cons
                        sizeof rendered);
       sentence = rendered;
     }
-    if (ev->self || f->every_event)
-      outputs |= A11Y_CUE_TEXT;
   }
   hx_strlcpy(f->last, sentence, sizeof f->last);
   if (f->mode == CLI_UI_JSON)
     event_json(f, ev, sentence);
-  else if (outputs & A11Y_CUE_TEXT)
+  else if (prints(f, cue, outputs, ev->self))
     emit(f, sentence);
+  tell(f, cue, outputs, sentence);
+}
+
+void cli_front_cue(void *front, enum a11y_cue_event cue, const char *line)
+{
+  struct cli_front *f = front;
+  if ((unsigned)cue >= A11Y_CUE_EVENT_COUNT)
+    return;
+  unsigned outputs = f->cfg.cues.map[cue];
+  hx_strlcpy(f->last, line, sizeof f->last);
+  /* A circle event concerns the person or the whole room: a bot's JSON
+   * log gets it as before, as an information line. */
+  if (f->mode == CLI_UI_JSON || prints(f, (int)cue, outputs, false))
+    cli_front_print(f, line);
+  tell(f, (int)cue, outputs, line);
 }
 
 /* --- commands --- */
@@ -185,12 +287,41 @@ static void list_cues(struct cli_front *f)
 static void change_volume(struct cli_front *f, const struct cli_command *cmd)
 {
   static const char *const names[] = {"Speech", "Cues", "Room"};
+  static const enum cli_announce_channel channel[] = {CLI_ANNOUNCE_SPEECH, CLI_ANNOUNCE_CUES,
+                                                      CLI_ANNOUNCE_ROOM};
   int *level = cmd->target == CLI_VOLUME_SPEECH ? &f->cfg.volume
                : cmd->target == CLI_VOLUME_CUES ? &f->cfg.cues_volume
                                                  : &f->cfg.room_volume;
-  int v = cmd->step ? *level + cmd->step * CLI_CONFIG_VOLUME_STEP : cmd->level;
-  *level = v < 0 ? 0 : v > 100 ? 100 : v;
+  enum cli_announce_channel ch = channel[cmd->target];
+  int was = cli_announce_volume(f->announce, ch);
+  int delta = cmd->step ? cmd->step * CLI_CONFIG_VOLUME_STEP : cmd->level - was;
+  cli_announce_volume_change(f->announce, ch, delta, level);
   sayf(f, "%s volume %d percent.", names[cmd->target], *level);
+}
+
+/* The voice from the settings, after /rate or /voice changed them. */
+static void apply_voice(struct cli_front *f)
+{
+  struct a11y_tts_voice v;
+  char why[160];
+  voice_of(&f->cfg, &v);
+  if (a11y_tts_voice_check(&v, why, sizeof why) != HX_OK)
+    cli_front_print(f, why);
+  f->cfg.rate = v.rate_wpm;
+  if (cli_announce_set_voice(f->announce, &v) != HX_OK && cli_announce_has_speech(f->announce))
+    cli_front_print(f, "That voice cannot be used; keeping the one before.");
+}
+
+static void set_speech(struct cli_front *f, bool on)
+{
+  if (on && !cli_announce_has_speech(f->announce)) {
+    cli_front_print(f, "Speech is not available (speech backend none); events are printed.");
+    return;
+  }
+  f->speech_on = on;
+  if (!on)
+    cli_announce_silence(f->announce);
+  cli_front_print(f, on ? "Speech on." : "Speech off.");
 }
 
 bool cli_front_command(struct cli_front *f, const struct cli_command *cmd)
@@ -198,11 +329,14 @@ bool cli_front_command(struct cli_front *f, const struct cli_command *cmd)
   char how[64];
   switch (cmd->kind) {
   case CLI_CMD_REPEAT:
+    /* Printed as well, for the screen reader and a script's log. */
     cli_front_print(f, f->last[0] ? f->last : "Nothing announced yet.");
+    if (f->speech_on)
+      cli_announce_repeat(f->announce);
     return true;
   case CLI_CMD_SILENCE:
-    /* Nothing is spoken until the speech output is attached; silence is
-     * then its cancel, and says nothing itself. */
+    /* Silence says nothing itself: that would break the silence. */
+    cli_announce_silence(f->announce);
     return true;
   case CLI_CMD_HAND:
     cli_front_print(f, "Hands are not available in this room yet.");
@@ -211,26 +345,29 @@ bool cli_front_command(struct cli_front *f, const struct cli_command *cmd)
     change_volume(f, cmd);
     return true;
   case CLI_CMD_SPEECH:
-    f->speech_on = cmd->on;
-    cli_front_print(f, cmd->on ? "Speech on." : "Speech off.");
+    set_speech(f, cmd->on);
     return true;
   case CLI_CMD_RATE:
     f->cfg.rate = cmd->level;
-    sayf(f, "Speech rate %d words a minute.", cmd->level);
+    apply_voice(f);
+    sayf(f, "Speech rate %d words a minute.", f->cfg.rate);
     return true;
   case CLI_CMD_VOICE:
     hx_strlcpy(f->cfg.voice, cmd->arg, sizeof f->cfg.voice);
+    apply_voice(f);
     sayf(f, "Voice %s.", f->cfg.voice);
     return true;
   case CLI_CMD_CUE:
     f->cfg.cues.map[cmd->event] = cmd->outputs;
     f->cfg.cue_set[cmd->event] = true;
+    cli_announce_set_cues(f->announce, &f->cfg.cues);
     a11y_cues_mapping_format(cmd->outputs, how, sizeof how);
     sayf(f, "%s: %s.", a11y_cues_event_name(cmd->event), how);
     return true;
   case CLI_CMD_CUES:
     if (cmd->has_preset) {
       cli_config_set_preset(&f->cfg, cmd->preset);
+      cli_announce_set_cues(f->announce, &f->cfg.cues);
       sayf(f, "Cues: %s preset.", a11y_cues_preset_name(cmd->preset));
     } else {
       list_cues(f);

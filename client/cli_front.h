@@ -9,8 +9,11 @@
 #define CLI_FRONT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
+#include "a11y_cues.h"
 #include "cli_command.h"
 #include "cli_config.h"
 #include "cli_ui.h"
@@ -18,10 +21,14 @@
 struct a11y_event_info;
 struct cli_front;
 
-/* out: where lines go until a cli_ui is attached (and in tests). The
- * settings are copied. every_event: print every event whatever the cue
- * mapping says, for a script, a pipe or a bot, whose log needs them all;
- * a person at a terminal gets the lines the mapping asks for. */
+/* Speech follows cfg->backend ("espeak" or "none"); when espeak-ng cannot
+ * start, or "speechd" is asked for (not built), a line says so and events
+ * are printed instead.
+ * out: where lines go until a cli_ui is attached (and in tests). The
+ * settings are copied. every_event: print every event whose mapping the
+ * person did not set themselves (hearth.conf [cues] or /cue), for a script,
+ * a pipe or a bot, whose log needs them; a person at a terminal gets the
+ * lines the mapping asks for. */
 int cli_front_create(enum cli_ui_mode mode, bool every_event, FILE *out,
                      const struct cli_config *cfg, struct cli_front **front);
 void cli_front_destroy(struct cli_front *f);
@@ -33,6 +40,14 @@ void cli_front_print(struct cli_front *f, const char *line);
 /* A room event and its built-in sentence: told as the cue mapping says,
  * and remembered for /repeat. */
 void cli_front_event(struct cli_front *f, const struct a11y_event_info *ev, const char *line);
+
+/* A circle event (cli_circle_io.event) and its line: told as the cue
+ * mapping says. front is a struct cli_front. */
+void cli_front_cue(void *front, enum a11y_cue_event cue, const char *line);
+/* Each mixed 48 kHz mono playback frame, before it is played: room volume,
+ * ducking under speech, speech and earcons (cli_announce_mix). front is a
+ * struct cli_front; the signature is cli_media's post-mix callback. */
+void cli_front_mix(void *front, int16_t *frame, size_t n);
 
 /* Runs the settings and announcement commands (/repeat, /silence, /hand,
  * /volume, /speech, /rate, /voice, /cue, /cues, /keys). False when cmd is

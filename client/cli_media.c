@@ -54,8 +54,19 @@ struct cli_media {
   uint32_t timestamp;
   bool first_packet;
   bool warned_send; /* a send failure is logged once, not per packet */
+  cli_media_post_mix_fn post_mix; /* NULL: none */
+  void *post_mix_ud;
   struct speaker speakers[CLI_MEDIA_MAX_SPEAKERS];
   struct cli_media_stats stats;
+  /* Concealment comes in pieces of any length (a 10 ms hold, a 15 ms
+   * gap); stats count it in our frames, like frames_decoded. */
+  uint64_t concealed_samples;
+  /* Recent "loss" figures, newest last, for cli_media_note_loss. */
+  struct {
+    int percent;
+    uint64_t at_ms;
+  } losses[CLI_MEDIA_MAX_SPEAKERS];
+  size_t n_losses;
   /* Working buffers, so the packet path never allocates. */
   int16_t frame[AUD_MAX_FRAME_SAMPLES];
   int16_t pcm[AUD_JITTER_MAX_SPAN];
@@ -220,6 +231,33 @@ bool cli_media_talking(const struct cli_media *m) { return m->talk_on; }
 int cli_media_set_loss(struct cli_media *m, int percent)
 {
   return aud_encoder_set_loss(m->enc, percent);
+}
+
+int cli_media_note_loss(struct cli_media *m, int percent, uint64_t now_ms, int *applied)
+{
+  if (percent < 0 || percent > 100)
+    return HX_ERR_INVALID;
+  size_t kept = 0;
+  int highest = percent;
+  for (size_t i = 0; i < m->n_losses; i++) {
+    if (now_ms - m->losses[i].at_ms >= CLI_MEDIA_LOSS_WINDOW_MS)
+      continue;
+    if (m->losses[i].percent > highest)
+      highest = m->losses[i].percent;
+    m->losses[kept++] = m->losses[i];
+  }
+  /* Full (many listeners reporting at once): the oldest figure goes. */
+  if (kept == CLI_MEDIA_MAX_SPEAKERS) {
+    memmove(m->losses, m->losses + 1, (kept - 1) * sizeof m->losses[0]);
+    kept--;
+  }
+  m->losses[kept].percent = percent;
+  m->losses[kept].at_ms = now_ms;
+  m->n_losses = kept + 1;
+  int rc = aud_encoder_set_loss(m->enc, highest);
+  if (rc == HX_OK && applied)
+    *applied = highest;
+  return rc;
 }
 
 /* Whether this frame goes out as sound: muted never does; otherwise the
@@ -395,7 +433,8 @@ static void conceal(struct cli_media *m, struct speaker *s, uint32_t span)
   if (aud_decoder_decode(s->dec, NULL, 0, m->pcm, span, &got) != HX_OK)
     got = 0;
   queue_append(s, got ? m->pcm : NULL, span);
-  m->stats.frames_concealed++;
+  m->concealed_samples += span;
+  m->stats.frames_concealed = m->concealed_samples / m->frame_samples;
 }
 
 /* Decodes the next piece of this speaker's playout (sound, concealment or
@@ -459,9 +498,17 @@ int cli_media_fill_playback(struct cli_media *m, struct hx_ring *playback, size_
         speaker_mix(m, &m->speakers[i], m->frame_samples);
     }
     aud_mix_out(m->acc, m->frame, m->frame_samples);
+    if (m->post_mix)
+      m->post_mix(m->post_mix_ud, m->frame, m->frame_samples);
     hx_ring_write(playback, m->frame, m->frame_samples);
   }
   return HX_OK;
+}
+
+void cli_media_set_post_mix(struct cli_media *m, cli_media_post_mix_fn fn, void *userdata)
+{
+  m->post_mix = fn;
+  m->post_mix_ud = userdata;
 }
 
 size_t cli_media_take_reports(struct cli_media *m, struct cli_media_report *out, size_t cap)

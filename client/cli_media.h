@@ -75,6 +75,14 @@ bool cli_media_talking(const struct cli_media *m);
 /* Expected loss in percent that receivers reported (0..100): tunes how
  * much FEC we send. */
 int cli_media_set_loss(struct cli_media *m, int percent);
+/* A "loss" event from the server (one listener's figure): sets the expected
+ * loss to the highest figure heard in the last CLI_MEDIA_LOSS_WINDOW_MS,
+ * so one listener on a poor link gets the FEC it needs even between the
+ * reports of listeners on good ones; *applied (may be NULL) gets the figure
+ * set. now_ms: a monotonic clock. HX_ERR_INVALID outside 0..100, and
+ * nothing changes. */
+#define CLI_MEDIA_LOSS_WINDOW_MS 5000
+int cli_media_note_loss(struct cli_media *m, int percent, uint64_t now_ms, int *applied);
 
 /* Loss each speaker's stream showed since the last call, for the receiver
  * report; speakers that sent nothing are left out. Returns how many were
@@ -98,8 +106,14 @@ int cli_media_pump_capture(struct cli_media *m, struct hx_ring *capture, cli_med
 int cli_media_receive(struct cli_media *m, uint8_t *pkt, size_t len);
 
 /* Produces frames into the playback ring until it holds at least target
- * samples (or is full). */
+ * samples (or is full), in or out of a room (silence then), so that what
+ * the post-mix callback adds is heard at any time. */
 int cli_media_fill_playback(struct cli_media *m, struct hx_ring *playback, size_t target);
+/* Called on each mixed 48 kHz mono frame (n samples, changed in place)
+ * before it goes into the playback ring: speech, earcons and ducking. On
+ * the loop thread, like fill_playback. NULL removes it. */
+typedef void (*cli_media_post_mix_fn)(void *userdata, int16_t *frame, size_t n);
+void cli_media_set_post_mix(struct cli_media *m, cli_media_post_mix_fn fn, void *userdata);
 
 void cli_media_get_stats(const struct cli_media *m, struct cli_media_stats *out);
 /* Packets stored for a speaker; HX_ERR_NOT_FOUND when ssrc is no speaker. */

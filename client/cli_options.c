@@ -61,6 +61,9 @@ enum opt_id {
   OPT_SPEECH,
   OPT_LIST_DEVICES,
   OPT_MEDIA_VIA,
+  OPT_BITRATE,
+  OPT_TRANSMIT,
+  OPT_PREPROCESS,
   OPT_VERBOSE,
   OPT_HELP,
   OPT_VERSION,
@@ -79,7 +82,8 @@ static const struct {
     {"--plain", OPT_PLAIN, false},         {"--json", OPT_JSON, false},
     {"--config", OPT_CONFIG, true},        {"--speech", OPT_SPEECH, true},
     {"--list-devices", OPT_LIST_DEVICES, false}, {"--media-via", OPT_MEDIA_VIA, true},
-    {"--verbose", OPT_VERBOSE, false},     {"--help", OPT_HELP, false},
+    {"--bitrate", OPT_BITRATE, true},     {"--transmit", OPT_TRANSMIT, true},
+    {"--preprocess", OPT_PREPROCESS, true}, {"--verbose", OPT_VERBOSE, false},     {"--help", OPT_HELP, false},
     {"-h", OPT_HELP, false},               {"--version", OPT_VERSION, false},
 };
 
@@ -158,6 +162,27 @@ static int apply(struct cli_options *o, enum opt_id id, const char *opt, const c
                   "127.0.0.1:7711", value);
     o->has_media_via = true;
     return HX_OK;
+  case OPT_BITRATE:
+    if (hx_parse_long(value, CLI_BITRATE_MIN_KBPS, CLI_BITRATE_MAX_KBPS, &ms) != HX_OK)
+      return fail(err, cap, "bad --bitrate \"%s\": give kilobits per second from %d to %d",
+                  value, CLI_BITRATE_MIN_KBPS, CLI_BITRATE_MAX_KBPS);
+    o->bitrate_kbps = (int)ms;
+    return HX_OK;
+  case OPT_TRANSMIT:
+    if (strcmp(value, "voice") == 0)
+      o->transmit = CLI_MEDIA_TRANSMIT_VOICE;
+    else if (strcmp(value, "toggle") == 0)
+      o->transmit = CLI_MEDIA_TRANSMIT_TOGGLE;
+    else if (strcmp(value, "always") == 0)
+      o->transmit = CLI_MEDIA_TRANSMIT_ALWAYS;
+    else
+      return fail(err, cap, "bad --transmit \"%s\": use voice, toggle or always", value);
+    return HX_OK;
+  case OPT_PREPROCESS:
+    if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0)
+      return fail(err, cap, "bad --preprocess \"%s\": use on or off", value);
+    o->preprocess = strcmp(value, "on") == 0;
+    return HX_OK;
   case OPT_VERBOSE:
     o->verbose = true;
     return HX_OK;
@@ -178,6 +203,8 @@ static void defaults(struct cli_options *o)
   o->port = CLI_DEFAULT_PORT;
   o->room = CLI_DEFAULT_ROOM;
   o->frame_ms = 20;
+  o->bitrate_kbps = CLI_DEFAULT_BITRATE_KBPS;
+  o->transmit = CLI_MEDIA_TRANSMIT_ALWAYS;
 }
 
 int cli_options_parse(int argc, char *const argv[], struct cli_options *o, char *err,
@@ -261,6 +288,13 @@ void cli_options_usage(FILE *out)
         "                         trust a new server only if its certificate has\n"
         "                         this fingerprint (hearthd prints it)\n"
         "  --frame-ms 10|20       audio packet length (20 if not given)\n"
+        "  --bitrate KBPS         how much sound we send, 6 to 128 kbit/s (24 if not\n"
+        "                         given)\n"
+        "  --transmit voice|toggle|always\n"
+        "                         send the microphone while it hears a voice, while\n"
+        "                         /talk is on, or always (the default)\n"
+        "  --preprocess on|off    clean up the microphone (noise suppression) before\n"
+        "                         sending (off if not given)\n"
         "  --media-via HOST:PORT  send sound through this relay instead of straight\n"
         "                         to the server (for network tests)\n"
         "  --verbose              also log informational lines on standard error\n"

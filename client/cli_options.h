@@ -9,11 +9,16 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli_media.h"
+
 #define CLI_DEFAULT_PORT 7710
 #define CLI_DEFAULT_ROOM "Lobby"
 #define CLI_HOST_MAX 256
 /* "SHA256:" + 64 hex digits + NUL, as PROTO_FINGERPRINT_LEN */
 #define CLI_FINGERPRINT_LEN 72
+#define CLI_DEFAULT_BITRATE_KBPS 24
+#define CLI_BITRATE_MIN_KBPS 6
+#define CLI_BITRATE_MAX_KBPS 128
 
 enum cli_action {
   CLI_ACTION_RUN,
@@ -41,6 +46,9 @@ struct cli_options {
   bool has_media_via;
   char media_via_host[CLI_HOST_MAX];
   uint16_t media_via_port;
+  int bitrate_kbps;                  /* Opus bitrate */
+  enum cli_media_transmit transmit;  /* when the microphone is sent */
+  bool preprocess;                   /* noise suppression on the microphone */
   bool verbose; /* log INFO lines, such as when the audio device started */
   /* The line interface (cli_ui_choose_mode decides with the terminal). */
   bool plain;         /* plain lines, no escape sequences, no line editor */

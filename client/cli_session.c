@@ -354,7 +354,9 @@ static void handle_error(struct cli_session *s, const json_t *msg)
   snprintf(line, sizeof line, "Error: %s", text);
   print_line(s, line);
   json_int_t id = proto_msg_id(msg);
-  if (id >= 0 && id == s->hello_id)
+  /* Before welcome, any error (the hello's own, or bad_proof answering
+   * our prove, which has an id of its own) means we never get in. */
+  if ((id >= 0 && id == s->hello_id) || s->phase == PHASE_HELLO_SENT)
     s->end = CLI_SESSION_FAILED;
   if (id >= 0 && id == s->join_id)
     s->ready = true;
@@ -391,6 +393,14 @@ static void handle_event(struct cli_session *s, const json_t *msg)
     print_event(s, &ev);
     return;
   }
+  if (strcmp(event, "loss") == 0) {
+    /* Our listeners' loss: sizes the FEC we send. */
+    json_int_t loss = proto_msg_int(msg, "loss", -1);
+    if (s->media)
+      cli_media_note_loss(s->media, loss >= 0 && loss <= 100 ? (int)loss : -1,
+                          hx_clock_ns() / 1000000u, NULL);
+    return;
+  }
   const char *room = proto_msg_str(msg, "room", NULL);
   json_int_t session = proto_msg_int(msg, "session", -1);
   if (!s->in_room || !room || strcmp(room, s->room) != 0 || session < 0)
@@ -418,6 +428,9 @@ static void handle_event(struct cli_session *s, const json_t *msg)
         cli_media_forget(s->media, m->ssrc);
       member_remove(s, m);
     }
+    /* Leaving quietly (/leave quietly) is a roster change, not news. */
+    if (proto_msg_bool(msg, "quiet", 0))
+      return;
     ev.event = A11Y_EV_LEFT;
     ev.count = count >= 0 ? count : (int)s->roster_len;
   } else if (strcmp(event, "speaking") == 0) {

@@ -25,9 +25,20 @@
  * timeline for that would shift every phrase against the one before. */
 #define JITTER_SPARE_HEADROOM (JITTER_LOW_HEADROOM + 2 * AUD_JITTER_UNIT)
 /* A missing packet with nothing after it holds the playout point (the
- * delay grows) at most this many units in a row; past that the speaker is
- * more likely quiet (DTX) than late, and the timeline moves on. */
-#define JITTER_MAX_HOLD 4
+ * delay grows, Opus conceals) at most this many units in a row: a burst of
+ * lost packets on a busy wireless link lasts up to about 100 ms, and Opus
+ * concealment fades out by itself, so bridging it sounds like a blur
+ * rather than a hole in a word; past that the speaker is more likely quiet
+ * (DTX) than late, and the timeline moves on in silence. */
+#define JITTER_MAX_HOLD 12
+/* Most delay one late arrival may add at once (80 ms): more than any
+ * network a conversation survives, and a bound on a forged timestamp. */
+#define JITTER_MAX_GROW (8 * AUD_JITTER_UNIT)
+/* Timestamps of the packets played last (or recovered whole from the next
+ * one's FEC), so a network duplicate of one of them, or a packet swapped
+ * with its successor, does not grow the delay: nothing was lost to it, and
+ * growing would shift the rest of the speech for no gain. */
+#define JITTER_PLAYED 8
 /* Delay is adjusted only this far into a run of non-voice packets: a pause
  * between phrases, not the gap inside a word, so speech keeps its rhythm. */
 #define JITTER_PAUSE_SAMPLES 4800
@@ -49,6 +60,9 @@ struct aud_jitter {
   uint32_t play_ts; /* next sample to play, in the sender's timeline */
   uint32_t missing; /* samples concealed since the last packet played */
   unsigned holds;   /* units held in a row */
+  uint32_t grow;    /* delay still to add, asked for by late arrivals */
+  uint32_t played[JITTER_PLAYED]; /* ring of timestamps played last */
+  unsigned played_at;
   uint32_t lead;    /* silence still to play before a new stream starts */
   uint32_t quiet;   /* samples of non-voice packets played in a row */
   uint32_t pull_now; /* receiver clock at the last get */
@@ -87,6 +101,7 @@ static void resync(struct aud_jitter *j, uint32_t ts)
   j->play_ts = ts - j->lead;
   j->missing = 0;
   j->holds = 0;
+  j->grow = 0;
   j->quiet = 0;
   j->win_n = 0;
   j->have_last = false;
@@ -111,6 +126,33 @@ static void note_headroom(struct aud_jitter *j, int32_t h)
     j->have_last = true;
     j->win_n = 0;
   }
+}
+
+/* An arrival after (or right at) its playout time shows the network's
+ * jitter is more than the delay kept: ask at once for as much more as this
+ * one lacked plus a unit to spare, rather than a unit per late packet, so
+ * the next packets as late as this one play instead of being concealed.
+ * h is its headroom against what is heard, ahead against the playout
+ * point; whichever says it was later counts. */
+static void ask_to_grow(struct aud_jitter *j, int32_t h, int32_t ahead)
+{
+  int32_t lateness = -h > -ahead ? -h : -ahead;
+  if (lateness <= 0)
+    return;
+  uint32_t want = ((uint32_t)lateness / AUD_JITTER_UNIT + 1) * AUD_JITTER_UNIT;
+  if (want > JITTER_MAX_GROW)
+    want = JITTER_MAX_GROW;
+  if (want > j->grow)
+    j->grow = want;
+}
+
+static bool was_played(const struct aud_jitter *j, uint32_t ts)
+{
+  for (size_t i = 0; i < JITTER_PLAYED; i++) {
+    if (j->played[i] == ts)
+      return true;
+  }
+  return false;
 }
 
 int aud_jitter_put(struct aud_jitter *j, const uint8_t *payload, size_t len, uint32_t timestamp,
@@ -140,7 +182,12 @@ int aud_jitter_put(struct aud_jitter *j, const uint8_t *payload, size_t len, uin
   }
   /* Headroom: how long before it is heard this packet arrived. */
   int32_t h = ts_diff(timestamp, j->pull_pos + (now - j->pull_now));
-  if (ts_diff(timestamp + span, j->play_ts) <= 0) {
+  bool late = ts_diff(timestamp + span, j->play_ts) <= 0;
+  /* Only a packet really missed grows the delay: headroom against what is
+   * heard wobbles by a device period on a clean network. */
+  if (late && !was_played(j, timestamp))
+    ask_to_grow(j, h, ts_diff(timestamp, j->play_ts));
+  if (late) {
     j->stats.late++;
     return HX_ERR_AGAIN;
   }
@@ -217,6 +264,7 @@ static int give_packet(struct aud_jitter *j, struct slot *s, struct aud_jitter_o
   out->len = s->len;
   memcpy(out->data, s->data, s->len);
   j->play_ts = s->ts + s->span;
+  j->played[j->played_at++ % JITTER_PLAYED] = s->ts;
   j->missing = 0;
   j->holds = 0;
   j->quiet = s->voice ? 0 : j->quiet + s->span;
@@ -243,6 +291,7 @@ static int give_gap(struct aud_jitter *j, struct slot *next, struct aud_jitter_o
   span -= span % JITTER_CONCEAL_STEP;
   out->span = span;
   if (span == gap && next->span == gap) {
+    j->played[j->played_at++ % JITTER_PLAYED] = j->play_ts;
     out->len = next->len;
     memcpy(out->data, next->data, next->len);
   }
@@ -296,6 +345,19 @@ int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
   }
 
   struct slot *s = slot_at(j);
+  if (j->grow > 0 && (s || slot_next(j))) {
+    /* Delay asked for by a late arrival is added now, mid-speech if need
+     * be: a unit of concealment (silence in a pause) while the playout
+     * point stands still, instead of concealing every late packet. */
+    j->grow -= AUD_JITTER_UNIT;
+    shift_headroom(j, AUD_JITTER_UNIT);
+    j->stats.grown++;
+    if (s && !s->voice)
+      return give_silence(out, false);
+    out->kind = AUD_JITTER_LOST;
+    out->span = AUD_JITTER_UNIT;
+    return HX_ERR_AGAIN;
+  }
   if (s && !s->voice && j->have_last && j->quiet >= JITTER_PAUSE_SAMPLES) {
     if (j->last_min >= JITTER_SPARE_HEADROOM) {
       /* Spare delay: skip this pause packet and play from the next. */
@@ -329,13 +391,18 @@ int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
     j->idle = true;
     return idle_unit(j, out);
   }
-  if (j->holds >= JITTER_MAX_HOLD) {
-    /* Concealment much past 40 ms turns into a droning ghost of the last
+  /* After a pause's worth of packets the sender marked as non-voice, a
+   * missing one is most likely Opus DTX (nothing is sent in silence), not
+   * loss: silence is what was said, and guessing there only adds noise. */
+  if (j->holds >= JITTER_MAX_HOLD || j->quiet >= JITTER_PAUSE_SAMPLES) {
+    /* Concealment much past 120 ms turns into a droning ghost of the last
      * syllable; at the end of a talk spurt silence is what was said. */
     j->play_ts += AUD_JITTER_UNIT;
     return give_silence(out, false);
   }
   j->holds++;
+  /* Waiting for the packet adds delay already. */
+  j->grow = j->grow > AUD_JITTER_UNIT ? j->grow - AUD_JITTER_UNIT : 0;
   shift_headroom(j, AUD_JITTER_UNIT);
   j->stats.grown++;
   out->kind = AUD_JITTER_LOST;

@@ -6,9 +6,10 @@
  * silence.
  *
  * Delay control: it starts at the first packet with no added delay; a packet
- * that arrives after its playout time grows the delay by whole units (the
- * gap is concealed, the late packet is dropped, the next ones keep the new
- * delay); the smallest headroom seen over the last window of arrivals tells
+ * that arrives after its playout time (or is waited for) grows the delay at
+ * once by what it lacked plus a unit, so later packets as late as it play
+ * rather than being concealed (the gap is concealed, the late packet is
+ * dropped, the next ones keep the new delay); the smallest headroom seen over the last window of arrivals tells
  * whether there is delay to spare, and that spare delay is removed only by
  * skipping a packet the sender marked as non-voice (RFC 6464 V flag), never
  * speech. The same rule absorbs clock drift between sender and receiver: a

@@ -72,6 +72,19 @@ json_int_t proto_msg_id(const json_t *msg);
   X(PROTO_E_ROOM_FULL, "room_full")                                           \
   X(PROTO_E_NOT_IN_ROOM, "not_in_room")                                       \
   X(PROTO_E_SERVER_FULL, "server_full")                                       \
+  X(PROTO_E_BAD_KEY, "bad_key")                                               \
+  X(PROTO_E_BAD_PROOF, "bad_proof")                                           \
+  X(PROTO_E_NOT_IDENTIFIED, "not_identified")                                 \
+  X(PROTO_E_GUESTS_NOT_ALLOWED, "guests_not_allowed")                         \
+  X(PROTO_E_NOT_ALLOWED, "not_allowed")                                       \
+  X(PROTO_E_ROOM_EXISTS, "room_exists")                                       \
+  X(PROTO_E_BAD_SETTING, "bad_setting")                                       \
+  X(PROTO_E_ROOM_LOCKED, "room_locked")                                       \
+  X(PROTO_E_BANNED, "banned")                                                 \
+  X(PROTO_E_BAD_INVITE, "bad_invite")                                         \
+  X(PROTO_E_NO_SUCH_PERSON, "no_such_person")                                 \
+  X(PROTO_E_NOT_YOUR_TURN, "not_your_turn")                                   \
+  X(PROTO_E_CLOSING, "closing")                                               \
   X(PROTO_E_INTERNAL, "internal")
 
 enum proto_error {

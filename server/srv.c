@@ -117,24 +117,6 @@ void srv_send_error(struct srv *srv, uint64_t session_id, json_int_t id, enum pr
   srv_send(srv, session_id, msg);
 }
 
-void srv_send_error_code(struct srv *srv, uint64_t session_id, json_int_t id, const char *code,
-                         const char *fmt, ...)
-{
-  char message[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(message, sizeof message, fmt, ap);
-  va_end(ap);
-  json_t *msg = srv_msg_new("error", id);
-  if (!msg)
-    return;
-  json_t *text = json_string(message);
-  /* A message cut inside a UTF-8 sequence is not valid text. */
-  json_object_set_new(msg, "code", json_string(code));
-  json_object_set_new(msg, "message", text ? text : json_string("The request failed."));
-  srv_send(srv, session_id, msg);
-}
-
 void srv_announce_shutdown(struct srv *srv, unsigned seconds)
 {
   char text[128];

@@ -88,10 +88,6 @@ void srv_send(struct srv *srv, uint64_t session_id, json_t *msg);
 /* Sends an error reply; message is a printf format. */
 void srv_send_error(struct srv *srv, uint64_t session_id, json_int_t id, enum proto_error code,
                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* Sends an error with a code that has no proto_error value yet (the
- * circle codes of docs/protocol.md). */
-void srv_send_error_code(struct srv *srv, uint64_t session_id, json_int_t id, const char *code,
-                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Tells every connected session that the server is shutting down in
  * seconds (0: now). */
 void srv_announce_shutdown(struct srv *srv, unsigned seconds);

@@ -28,7 +28,7 @@ struct srv_member *srv_circle_require(struct srv *srv, struct srv_session *s, js
     return NULL;
   }
   if (m->role < min_role) {
-    srv_send_error_code(srv, s->id, id, "not_allowed",
+    srv_send_error(srv, s->id, id, PROTO_E_NOT_ALLOWED,
                         "Only a %s of %s may do that.",
                         min_role == SRV_ROLE_HOST ? "host" : "host or facilitator",
                         m->room->name);
@@ -47,7 +47,7 @@ struct srv_member *srv_circle_target(struct srv *srv, struct srv_session *s, con
   }
   struct srv_member *t = srv_room_member(s->member->room, (uint64_t)json_integer_value(jsession));
   if (!t)
-    srv_send_error_code(srv, s->id, id, "no_such_person", "No one with that session is in %s.",
+    srv_send_error(srv, s->id, id, PROTO_E_NO_SUCH_PERSON, "No one with that session is in %s.",
                         s->member->room->name);
   return t;
 }
@@ -158,12 +158,12 @@ void srv_circle_on_create(struct srv *srv, struct srv_session *s, const json_t *
     return;
   }
   if (srv->room_create_operator) {
-    srv_send_error_code(srv, s->id, id, "not_allowed",
+    srv_send_error(srv, s->id, id, PROTO_E_NOT_ALLOWED,
                         "On this server only the operator creates rooms.");
     return;
   }
   if (!s->identified) {
-    srv_send_error_code(srv, s->id, id, "not_identified",
+    srv_send_error(srv, s->id, id, PROTO_E_NOT_IDENTIFIED,
                         "Creating a room needs an identity; guests cannot.");
     return;
   }
@@ -172,7 +172,7 @@ void srv_circle_on_create(struct srv *srv, struct srv_session *s, const json_t *
   char name[SRV_NAME_BYTES];
   srv_settings_defaults(&st, srv->room_limit);
   if (jsettings && srv_circle_settings_apply(jsettings, &st, why, sizeof why) != HX_OK) {
-    srv_send_error_code(srv, s->id, id, "bad_setting", "%s", why);
+    srv_send_error(srv, s->id, id, PROTO_E_BAD_SETTING, "%s", why);
     return;
   }
   if (srv_name_clean(json_string_value(jname), json_string_length(jname), name, sizeof name) !=
@@ -184,7 +184,7 @@ void srv_circle_on_create(struct srv *srv, struct srv_session *s, const json_t *
     return;
   }
   if (srv_room_find(srv, name)) {
-    srv_send_error_code(srv, s->id, id, "room_exists", "There is already a room called \"%s\".",
+    srv_send_error(srv, s->id, id, PROTO_E_ROOM_EXISTS, "There is already a room called \"%s\".",
                         name);
     return;
   }
@@ -195,7 +195,7 @@ void srv_circle_on_create(struct srv *srv, struct srv_session *s, const json_t *
   if (rc == HX_OK)
     rc = srv_room_create(srv, name, &st, &room);
   if (rc != HX_OK) {
-    srv_send_error_code(srv, s->id, id, rc == HX_ERR_EXISTS ? "room_exists" : "internal",
+    srv_send_error(srv, s->id, id, rc == HX_ERR_EXISTS ? PROTO_E_ROOM_EXISTS : PROTO_E_INTERNAL,
                         "The room could not be created.");
     return;
   }
@@ -219,11 +219,11 @@ void srv_circle_on_set(struct srv *srv, struct srv_session *s, const json_t *msg
   struct srv_settings st = room->settings;
   char why[256];
   if (srv_circle_settings_apply(jsettings, &st, why, sizeof why) != HX_OK) {
-    srv_send_error_code(srv, s->id, id, "bad_setting", "%s", why);
+    srv_send_error(srv, s->id, id, PROTO_E_BAD_SETTING, "%s", why);
     return;
   }
   if (st.limit < room->count) {
-    srv_send_error_code(srv, s->id, id, "bad_setting",
+    srv_send_error(srv, s->id, id, PROTO_E_BAD_SETTING,
                         "%zu people are in %s; the limit cannot be lower.", room->count,
                         room->name);
     return;
@@ -263,11 +263,11 @@ void srv_circle_on_role(struct srv *srv, struct srv_session *s, const json_t *ms
   if (!t)
     return;
   if (m->role < SRV_ROLE_HOST && (role == SRV_ROLE_HOST || t->role == SRV_ROLE_HOST)) {
-    srv_send_error_code(srv, s->id, id, "not_allowed", "Only a host may change a host's role.");
+    srv_send_error(srv, s->id, id, PROTO_E_NOT_ALLOWED, "Only a host may change a host's role.");
     return;
   }
   if (!t->session->identified) {
-    srv_send_error_code(srv, s->id, id, "not_identified",
+    srv_send_error(srv, s->id, id, PROTO_E_NOT_IDENTIFIED,
                         "%s is a guest; roles need an identity.", t->session->name);
     return;
   }

@@ -71,7 +71,7 @@ void srv_circle_on_admit(struct srv *srv, struct srv_session *s, const json_t *m
   struct srv_room *room = m->room;
   struct srv_session *k = srv_session_find(srv, (uint64_t)json_integer_value(jsession));
   if (!k || k->knocking != room) {
-    srv_send_error_code(srv, s->id, id, "no_such_person", "No one with that session is knocking at %s.",
+    srv_send_error(srv, s->id, id, PROTO_E_NO_SUCH_PERSON, "No one with that session is knocking at %s.",
                         room->name);
     return;
   }

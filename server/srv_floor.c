@@ -236,7 +236,7 @@ void srv_floor_on_hand(struct srv *srv, struct srv_session *s, const json_t *msg
     return;
   bool raised = json_is_true(jraised);
   if (raised && (m->room->settings.floor != SRV_FLOOR_HANDS || !eligible(m))) {
-    srv_send_error_code(srv, s->id, id, "not_allowed",
+    srv_send_error(srv, s->id, id, PROTO_E_NOT_ALLOWED,
                         "Hands are raised only in a room whose floor mode is hands.");
     return;
   }
@@ -267,7 +267,7 @@ void srv_floor_on_floor(struct srv *srv, struct srv_session *s, const json_t *ms
     return;
   struct srv_room *room = m->room;
   if (room->settings.floor == SRV_FLOOR_OPEN) {
-    srv_send_error_code(srv, s->id, id, "not_allowed",
+    srv_send_error(srv, s->id, id, PROTO_E_NOT_ALLOWED,
                         "The floor is open in %s: everyone may speak.", room->name);
     return;
   }
@@ -297,7 +297,7 @@ void srv_floor_on_pass(struct srv *srv, struct srv_session *s, const json_t *msg
   if (!m)
     return;
   if (m->room->holder != m) {
-    srv_send_error_code(srv, s->id, id, "not_your_turn", "You do not hold the floor.");
+    srv_send_error(srv, s->id, id, PROTO_E_NOT_YOUR_TURN, "You do not hold the floor.");
     return;
   }
   srv_send(srv, s->id, srv_msg_new("passed", id));

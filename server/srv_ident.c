@@ -19,7 +19,7 @@ void srv_ident_on_hello_key(struct srv_session *s, const json_t *msg, const json
   if (!json_is_string(key) || json_string_length(key) >= sizeof s->key ||
       proto_b64_decode(json_string_value(key), s->key_raw, sizeof s->key_raw, &len) != HX_OK ||
       len != sizeof s->key_raw) {
-    srv_send_error_code(srv, s->id, id, "bad_key", "hello's \"key\" must be base64 of 32 bytes.");
+    srv_send_error(srv, s->id, id, PROTO_E_BAD_KEY, "hello's \"key\" must be base64 of 32 bytes.");
     return;
   }
   memcpy(s->key, json_string_value(key), json_string_length(key) + 1);
@@ -45,7 +45,7 @@ void srv_ident_on_prove(struct srv_session *s, const json_t *msg)
   uint8_t sig[crypto_sign_BYTES];
   size_t len = 0;
   if (!s->challenged || s->authenticated) {
-    srv_send_error_code(srv, s->id, id, "bad_proof", "There is no challenge to answer.");
+    srv_send_error(srv, s->id, id, PROTO_E_BAD_PROOF, "There is no challenge to answer.");
     return;
   }
   s->challenged = false; /* one answer per challenge */
@@ -63,7 +63,7 @@ void srv_ident_on_prove(struct srv_session *s, const json_t *msg)
       len != sizeof sig || crypto_sign_verify_detached(sig, signed_bytes, n, s->key_raw) != 0) {
     s->key[0] = '\0';
     hx_log(HX_LOG_INFO, MODULE, "session %llu: identity proof refused", (unsigned long long)s->id);
-    srv_send_error_code(srv, s->id, id, "bad_proof",
+    srv_send_error(srv, s->id, id, PROTO_E_BAD_PROOF,
                         "The identity proof did not verify; say hello again.");
     return;
   }

@@ -89,7 +89,7 @@ void srv_mod_on_moderate(struct srv *srv, struct srv_session *s, const json_t *m
   if (!t)
     return;
   if (t == m || (m->role < SRV_ROLE_HOST && t->role >= SRV_ROLE_FACILITATOR)) {
-    srv_send_error_code(srv, s->id, id, "not_allowed",
+    srv_send_error(srv, s->id, id, PROTO_E_NOT_ALLOWED,
                         t == m ? "You cannot do that to yourself."
                                : "A facilitator cannot do that to a host or another facilitator.");
     return;
@@ -188,7 +188,7 @@ void srv_mod_on_unban(struct srv *srv, struct srv_session *s, const json_t *msg)
     return;
   int rc = srv_db_ban_remove(srv->db, m->room->name, json_integer_value(jban));
   if (rc != HX_OK) {
-    srv_send_error_code(srv, s->id, id, rc == HX_ERR_NOT_FOUND ? "no_such_person" : "internal",
+    srv_send_error(srv, s->id, id, rc == HX_ERR_NOT_FOUND ? PROTO_E_NO_SUCH_PERSON : PROTO_E_INTERNAL,
                         "There is no such ban in %s.", m->room->name);
     return;
   }

@@ -276,24 +276,24 @@ static bool join_allowed(struct srv *srv, struct srv_session *s, struct srv_room
    * shared address. */
   const char *address = role >= SRV_ROLE_FACILITATOR ? "" : s->address;
   if (srv_db_ban_find(srv->db, room->name, s->key, address, now, &ban) == HX_OK) {
-    srv_send_error_code(srv, s->id, id, "banned", "You are banned from %s.%s%s", room->name,
+    srv_send_error(srv, s->id, id, PROTO_E_BANNED, "You are banned from %s.%s%s", room->name,
                         ban.reason[0] ? " The reason given: " : "", ban.reason);
     return false;
   }
   if (room->closing) {
-    srv_send_error_code(srv, s->id, id, "closing", "%s is closing; no one new may join.",
+    srv_send_error(srv, s->id, id, PROTO_E_CLOSING, "%s is closing; no one new may join.",
                         room->name);
     return false;
   }
   if (!s->identified && !room->settings.guests) {
-    srv_send_error_code(srv, s->id, id, "guests_not_allowed",
+    srv_send_error(srv, s->id, id, PROTO_E_GUESTS_NOT_ALLOWED,
                         "%s lets in only people with an identity; your client can make one.",
                         room->name);
     return false;
   }
   bool staff = role >= SRV_ROLE_FACILITATOR;
   if (room->settings.locked && !invite && !staff) {
-    srv_send_error_code(srv, s->id, id, "room_locked",
+    srv_send_error(srv, s->id, id, PROTO_E_ROOM_LOCKED,
                         "%s is locked; ask a facilitator for an invite.", room->name);
     return false;
   }
@@ -315,7 +315,7 @@ static bool join_allowed(struct srv *srv, struct srv_session *s, struct srv_room
     return false;
   }
   if (invite && srv_db_invite_use(srv->db, room->name, invite, now) != HX_OK) {
-    srv_send_error_code(srv, s->id, id, "bad_invite",
+    srv_send_error(srv, s->id, id, PROTO_E_BAD_INVITE,
                         "That invite is not valid for %s: it may be used up or expired.",
                         room->name);
     return false;

@@ -7,25 +7,9 @@
 # Eve comes in with an invite code; Ada closes the room with a countdown and
 # everyone is out of it, told why. First, a damaged identity file.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/circle_lib.sh"
 
 start_server
-
-declare -A FD
-# start_driven NAME [hearth options...]: hearth reading its commands from a
-# FIFO that the test writes with `say`, so each step waits for the last.
-start_driven() {
-  local name=$1 fd
-  shift
-  mkfifo "$T/$name.in"
-  HEARTH_CONFIG_DIR="$T/config-$name" "$HEARTH" --server "127.0.0.1:$PORT" --name "$name" \
-    --trust-new --no-audio --speech none --script - "$@" \
-    <"$T/$name.in" >"$T/$name.out" 2>"$T/$name.err" &
-  PIDS+=("$!")
-  LAST_PID=$!
-  exec {fd}>"$T/$name.in"
-  FD[$name]=$fd
-}
-say() { echo "$2" >&"${FD[$1]}"; }
 
 # A damaged identity stops hearth with a line naming the file, and the
 # file is kept as it was.

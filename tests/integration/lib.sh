@@ -64,10 +64,22 @@ start_server() {
 # start_client NAME [hearth options...]: output in $T/NAME.out and .err;
 # sets LAST_PID.
 start_client() {
-  local name=$1
+  local name=$1 speech=(--speech none)
   shift
-  "$HEARTH" --server "127.0.0.1:$PORT" --name "$name" --trust-new "$@" \
-    >"$T/$name.out" 2>"$T/$name.err" </dev/null &
+  # Self-voicing would add announcements and earcons to the --audio-out
+  # recordings that tests compare with the sender's speech: speech off and
+  # cues at volume 0 (a hearth.conf of the person's own) unless the test
+  # asks for speech.
+  case " $* " in
+  *" --speech "*) speech=() ;;
+  *)
+    mkdir -p -m 700 "$T/config-$name"
+    [ -e "$T/config-$name/hearth.conf" ] || printf '[cues]\nvolume = 0\n' >"$T/config-$name/hearth.conf"
+    ;;
+  esac
+  # Each person has a config folder, and so an identity, of their own.
+  HEARTH_CONFIG_DIR="$T/config-$name" "$HEARTH" --server "127.0.0.1:$PORT" --name "$name" \
+    --trust-new "${speech[@]}" "$@" >"$T/$name.out" 2>"$T/$name.err" </dev/null &
   LAST_PID=$!
   PIDS+=("$LAST_PID")
 }

@@ -6,6 +6,11 @@
  *   hxwav gap REF.wav REC.wav           longest run of silence (ms) in REC
  *                                       where REF, aligned, has speech
  *   hxwav duration FILE.wav             length in seconds
+ *   hxwav active FILE.wav DB [START END] first and last 10 ms window (s)
+ *                                       louder than DB dBFS in a span, and
+ *                                       the time between them
+ *   hxwav tone FILE.wav HZ STEP         level in dBFS of a sine at HZ, one
+ *                                       line per STEP seconds: time, level
  *   hxwav onsets PROBE.wav REC.wav [MIN] where PROBE (a chirp) occurs in
  *                                       REC: one line per occurrence, its
  *                                       start in ms and its correlation
@@ -50,39 +55,102 @@ struct match {
   long lag;           /* samples: rec index = ref index + lag */
 };
 
+/* Normalised correlation of ref[0..len) with rec[off..off+len). */
+static double correlation_at(const int16_t *ref, double ref_energy, const int16_t *rec,
+                             size_t off, size_t len)
+{
+  double dot = 0, energy = 0;
+  for (size_t i = 0; i < len; i++) {
+    dot += (double)ref[i] * rec[off + i];
+    energy += (double)rec[off + i] * rec[off + i];
+  }
+  return energy > 1 ? dot / sqrt(ref_energy * energy) : -2;
+}
+
+#define COARSE_FACTOR 4
+#define COARSE_CANDIDATES 8
+
+/* Searches in two passes, because a brute-force search over every lag of a
+ * long recording takes tens of seconds: first on both signals averaged down
+ * by COARSE_FACTOR, keeping the best few lags, then at full rate around
+ * each of them. */
 static int best_match(const int16_t *ref, size_t nref, const int16_t *rec, size_t nrec,
                       struct match *m)
 {
   size_t s, e;
   speech_span(ref, nref, &s, &e);
   size_t len = e - s;
-  if (len == 0 || len > nrec) {
+  if (len < COARSE_FACTOR * 4 || len > nrec) {
     fprintf(stderr, "hxwav: reference has no speech or recording is shorter than it\n");
     return -1;
   }
-  double ref_energy = 0;
-  for (size_t i = 0; i < len; i++)
-    ref_energy += (double)ref[s + i] * ref[s + i];
+  size_t clen = len / COARSE_FACTOR, crec = nrec / COARSE_FACTOR;
+  double *cref = malloc(clen * sizeof *cref), *cr = malloc(crec * sizeof *cr);
+  if (!cref || !cr) {
+    free(cref);
+    free(cr);
+    return -1;
+  }
+  for (size_t i = 0; i < clen; i++) {
+    double sum = 0;
+    for (size_t k = 0; k < COARSE_FACTOR; k++)
+      sum += ref[s + i * COARSE_FACTOR + k];
+    cref[i] = sum;
+  }
+  for (size_t i = 0; i < crec; i++) {
+    double sum = 0;
+    for (size_t k = 0; k < COARSE_FACTOR; k++)
+      sum += rec[i * COARSE_FACTOR + k];
+    cr[i] = sum;
+  }
+  double cref_energy = 0;
+  for (size_t i = 0; i < clen; i++)
+    cref_energy += cref[i] * cref[i];
+  double best_c[COARSE_CANDIDATES];
+  size_t best_off[COARSE_CANDIDATES];
+  for (int k = 0; k < COARSE_CANDIDATES; k++)
+    best_c[k] = -3, best_off[k] = 0;
   /* Running energy of the recording window, updated as the window slides. */
   double win_energy = 0;
-  for (size_t i = 0; i < len; i++)
-    win_energy += (double)rec[i] * rec[i];
-  m->correlation = -2;
-  m->lag = 0;
-  for (size_t off = 0; off + len <= nrec; off++) {
+  for (size_t i = 0; i < clen; i++)
+    win_energy += cr[i] * cr[i];
+  for (size_t off = 0; off + clen <= crec; off++) {
     if (off > 0) {
-      win_energy -= (double)rec[off - 1] * rec[off - 1];
-      win_energy += (double)rec[off + len - 1] * rec[off + len - 1];
+      win_energy -= cr[off - 1] * cr[off - 1];
+      win_energy += cr[off + clen - 1] * cr[off + clen - 1];
     }
     if (win_energy <= 1)
       continue;
     double dot = 0;
-    for (size_t i = 0; i < len; i++)
-      dot += (double)ref[s + i] * rec[off + i];
-    double c = dot / sqrt(ref_energy * win_energy);
-    if (c > m->correlation) {
-      m->correlation = c;
-      m->lag = (long)off - (long)s;
+    for (size_t i = 0; i < clen; i++)
+      dot += cref[i] * cr[off + i];
+    double c = dot / sqrt(cref_energy * win_energy);
+    int worst = 0;
+    for (int k = 1; k < COARSE_CANDIDATES; k++)
+      if (best_c[k] < best_c[worst])
+        worst = k;
+    if (c > best_c[worst])
+      best_c[worst] = c, best_off[worst] = off;
+  }
+  free(cref);
+  free(cr);
+
+  double ref_energy = 0;
+  for (size_t i = 0; i < len; i++)
+    ref_energy += (double)ref[s + i] * ref[s + i];
+  m->correlation = -2;
+  m->lag = 0;
+  for (int k = 0; k < COARSE_CANDIDATES; k++) {
+    if (best_c[k] < -2)
+      continue;
+    size_t centre = best_off[k] * COARSE_FACTOR;
+    size_t from = centre > 2 * COARSE_FACTOR ? centre - 2 * COARSE_FACTOR : 0;
+    for (size_t off = from; off <= centre + 2 * COARSE_FACTOR && off + len <= nrec; off++) {
+      double c = correlation_at(ref + s, ref_energy, rec, off, len);
+      if (c > m->correlation) {
+        m->correlation = c;
+        m->lag = (long)off - (long)s;
+      }
     }
   }
   return 0;
@@ -189,6 +257,83 @@ static int cmd_rms(int argc, char **argv)
   return 0;
 }
 
+/* Where sound is: the first and last 10 ms windows above a level, so an
+ * announcement's length can be compared with the same words alone. */
+static int cmd_active(int argc, char **argv)
+{
+  if (argc < 4) {
+    fprintf(stderr, "usage: hxwav active FILE.wav DB [START END]\n");
+    return 2;
+  }
+  int16_t *pcm;
+  size_t n;
+  if (load(argv[2], 48000, &pcm, &n))
+    return 2;
+  double limit = 32768.0 * pow(10.0, strtod(argv[3], NULL) / 20.0);
+  size_t from = 0, to = n, win = 480;
+  if (argc >= 6) {
+    from = (size_t)(strtod(argv[4], NULL) * 48000);
+    to = (size_t)(strtod(argv[5], NULL) * 48000);
+    to = to > n ? n : to;
+    from = from > to ? to : from;
+  }
+  long first = -1, last = -1;
+  for (size_t w = from; w + win <= to; w += win) {
+    double sum = 0;
+    for (size_t i = w; i < w + win; i++)
+      sum += (double)pcm[i] * pcm[i];
+    if (sqrt(sum / (double)win) > limit) {
+      if (first < 0)
+        first = (long)w;
+      last = (long)(w + win);
+    }
+  }
+  free(pcm);
+  if (first < 0) {
+    printf("none\n");
+    return 1;
+  }
+  printf("%.2f %.2f %.3f\n", first / 48000.0, last / 48000.0, (last - first) / 48000.0);
+  return 0;
+}
+
+/* A steady sine's level through time (Goertzel over each step): it shows
+ * how far room audio is ducked under speech, which barely reaches one
+ * narrow frequency bin. */
+static int cmd_tone(int argc, char **argv)
+{
+  if (argc < 5) {
+    fprintf(stderr, "usage: hxwav tone FILE.wav HZ STEP\n");
+    return 2;
+  }
+  int16_t *pcm;
+  size_t n;
+  if (load(argv[2], 48000, &pcm, &n))
+    return 2;
+  double hz = strtod(argv[3], NULL);
+  size_t win = (size_t)(strtod(argv[4], NULL) * 48000);
+  if (hz <= 0 || hz >= 24000 || win < 480) {
+    free(pcm);
+    fprintf(stderr, "hxwav: tone needs 0 < HZ < 24000 and STEP >= 0.01\n");
+    return 2;
+  }
+  double coeff = 2.0 * cos(2.0 * M_PI * hz / 48000.0);
+  for (size_t w = 0; w + win <= n; w += win) {
+    double s1 = 0, s2 = 0;
+    for (size_t i = w; i < w + win; i++) {
+      double s0 = (double)pcm[i] / 32768.0 + coeff * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+    }
+    double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+    double amp = 2.0 * sqrt(power > 0 ? power : 0) / (double)win; /* peak of the sine */
+    double db = amp > 0 ? 20 * log10(amp / sqrt(2.0)) : -120;   /* as its RMS */
+    printf("%.2f %.1f\n", w / 48000.0, db < -120 ? -120 : db);
+  }
+  free(pcm);
+  return 0;
+}
+
 static int cmd_duration(int argc, char **argv)
 {
   if (argc < 3) {
@@ -275,8 +420,12 @@ int main(int argc, char **argv)
     return cmd_rms(argc, argv);
   if (argc >= 2 && strcmp(argv[1], "duration") == 0)
     return cmd_duration(argc, argv);
+  if (argc >= 2 && strcmp(argv[1], "active") == 0)
+    return cmd_active(argc, argv);
+  if (argc >= 2 && strcmp(argv[1], "tone") == 0)
+    return cmd_tone(argc, argv);
   if (argc >= 2 && strcmp(argv[1], "onsets") == 0)
     return cmd_onsets(argc, argv);
-  fprintf(stderr, "usage: hxwav xcorr|gap|rms|duration|onsets ...\n");
+  fprintf(stderr, "usage: hxwav xcorr|gap|rms|duration|active|tone|onsets ...\n");
   return 2;
 }

@@ -181,6 +181,34 @@ static void jitter_late_packet_grows_the_delay_and_still_plays(void **state)
   aud_jitter_destroy(j);
 }
 
+static void jitter_concealed_packet_arriving_late_grows_the_delay_at_once(void **state)
+{
+  (void)state;
+  struct aud_jitter *j = make();
+  put(j, 0, F20, 0, true);
+  assert_int_equal(get(j), 0);
+  put(j, 3 * F20, F20, 3, true); /* 1 and 2 not here yet */
+  assert_int_equal(aud_jitter_get(j, clock_now, 0, &out), HX_ERR_AGAIN);
+  assert_int_equal(out.span, F20); /* frame 1 concealed */
+  assert_int_equal(out.len, 0);
+  /* Frame 1 turns up a whole frame late: it is dropped, and the delay
+   * grows by that frame plus a unit before anything else plays. */
+  assert_int_equal(put(j, F20, F20, 1, true), HX_ERR_AGAIN);
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(aud_jitter_get(j, clock_now, 0, &out), HX_ERR_AGAIN);
+    assert_int_equal(out.span, AUD_JITTER_UNIT);
+  }
+  struct aud_jitter_stats st;
+  aud_jitter_get_stats(j, &st);
+  assert_int_equal(st.late, 1);
+  assert_int_equal(st.grown, 3);
+  /* Frame 2 still comes in time now and plays whole. */
+  assert_int_equal(put(j, 2 * F20, F20, 2, true), HX_OK);
+  assert_int_equal(get(j), 2);
+  assert_int_equal(get(j), 3);
+  aud_jitter_destroy(j);
+}
+
 static void jitter_timestamps_wrapping_past_2_32_keep_flowing(void **state)
 {
   (void)state;
@@ -357,6 +385,7 @@ int main(void)
       cmocka_unit_test(jitter_single_loss_hands_over_the_next_packet_for_fec),
       cmocka_unit_test(jitter_longer_loss_conceals_then_recovers_the_last_frame),
       cmocka_unit_test(jitter_late_packet_grows_the_delay_and_still_plays),
+      cmocka_unit_test(jitter_concealed_packet_arriving_late_grows_the_delay_at_once),
       cmocka_unit_test(jitter_timestamps_wrapping_past_2_32_keep_flowing),
       cmocka_unit_test(jitter_silence_goes_idle_and_next_spurt_starts_without_delay),
       cmocka_unit_test(jitter_sender_restart_with_a_timestamp_jump_resyncs),

@@ -11,6 +11,7 @@
 #include "a11y_text.h"
 #include "cli_front.h"
 #include "hx_err.h"
+#include "hx_util.h"
 
 struct fixture {
   char *buf;
@@ -126,6 +127,87 @@ static void front_script_log_gets_every_event(void **state)
   close_front(x);
 }
 
+static void front_script_log_obeys_what_the_person_mapped_to_nothing(void **state)
+{
+  (void)state;
+  struct fixture *x = open_front(CLI_UI_PLAIN, true, NULL);
+  command(x, "/cue join nothing");
+  free(take(x));
+  event(x, A11Y_EV_JOINED, "Ada", false);
+  char *text = take(x);
+  assert_string_equal(text, "");
+  free(text);
+  close_front(x);
+}
+
+static struct fixture *open_silent_front(void)
+{
+  struct cli_config cfg;
+  cli_config_defaults(&cfg);
+  hx_strlcpy(cfg.backend, "none", sizeof cfg.backend);
+  return open_front(CLI_UI_EDIT, false, &cfg);
+}
+
+static void front_without_speech_prints_what_would_be_spoken(void **state)
+{
+  (void)state;
+  struct fixture *x = open_silent_front();
+  command(x, "/cue join speech");
+  free(take(x));
+  event(x, A11Y_EV_JOINED, "Ada", false);
+  char *text = take(x);
+  assert_string_equal(text, "Ada joined Lobby. 2 people here.\n");
+  free(text);
+  close_front(x);
+}
+
+static double energy_after(struct fixture *x)
+{
+  static int16_t frame[4800]; /* 100 ms of silent room */
+  memset(frame, 0, sizeof frame);
+  cli_front_mix(x->f, frame, 4800);
+  double sum = 0;
+  for (size_t i = 0; i < 4800; i++)
+    sum += (double)frame[i] * frame[i];
+  return sum;
+}
+
+static void front_plays_the_earcon_only_when_mapped(void **state)
+{
+  (void)state;
+  struct fixture *x = open_silent_front();
+  command(x, "/cue leave nothing");
+  event(x, A11Y_EV_LEFT, "Ada", false);
+  assert_true(energy_after(x) == 0.0);
+  command(x, "/cue leave earcon");
+  free(take(x));
+  event(x, A11Y_EV_LEFT, "Ada", false);
+  assert_true(energy_after(x) > 0.0);
+  char *text = take(x);
+  assert_string_equal(text, "");
+  free(text);
+  close_front(x);
+}
+
+static void front_circle_event_follows_its_cue(void **state)
+{
+  (void)state;
+  struct fixture *x = open_silent_front();
+  command(x, "/cue your-turn text");
+  free(take(x));
+  cli_front_cue(x->f, A11Y_CUE_YOUR_TURN, "Your turn to speak.");
+  char *text = take(x);
+  assert_string_equal(text, "Your turn to speak.\n");
+  free(text);
+  command(x, "/cue your-turn nothing");
+  free(take(x));
+  cli_front_cue(x->f, A11Y_CUE_YOUR_TURN, "Your turn to speak.");
+  text = take(x);
+  assert_string_equal(text, "");
+  free(text);
+  close_front(x);
+}
+
 static void front_repeat_says_the_last_announcement_even_unprinted(void **state)
 {
   (void)state;
@@ -192,6 +274,10 @@ int main(void)
       cmocka_unit_test(front_json_prints_one_object_per_event),
       cmocka_unit_test(front_person_gets_the_lines_the_cue_mapping_asks_for),
       cmocka_unit_test(front_script_log_gets_every_event),
+      cmocka_unit_test(front_script_log_obeys_what_the_person_mapped_to_nothing),
+      cmocka_unit_test(front_without_speech_prints_what_would_be_spoken),
+      cmocka_unit_test(front_plays_the_earcon_only_when_mapped),
+      cmocka_unit_test(front_circle_event_follows_its_cue),
       cmocka_unit_test(front_repeat_says_the_last_announcement_even_unprinted),
       cmocka_unit_test(front_volume_steps_and_stops_at_the_ends),
       cmocka_unit_test(front_keys_lists_the_rebound_keymap),

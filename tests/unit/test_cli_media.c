@@ -335,6 +335,26 @@ static void media_reports_loss_per_speaker_from_sequence_gaps(void **state)
   assert_int_equal(cli_media_set_loss(f->m, 101), HX_ERR_INVALID);
 }
 
+static void media_loss_events_set_the_highest_figure_of_the_last_5_s(void **state)
+{
+  struct fixture *f = *state;
+  int applied = -1;
+  assert_int_equal(cli_media_note_loss(f->m, 20, 100000, &applied), HX_OK);
+  assert_int_equal(applied, 20);
+  /* A second listener on a good link does not hide the first one's loss. */
+  assert_int_equal(cli_media_note_loss(f->m, 5, 101000, &applied), HX_OK);
+  assert_int_equal(applied, 20);
+  /* 5.5 s after the 20 %, only the 5 % is recent. */
+  assert_int_equal(cli_media_note_loss(f->m, 3, 105500, &applied), HX_OK);
+  assert_int_equal(applied, 5);
+  assert_int_equal(cli_media_note_loss(f->m, 0, 111000, &applied), HX_OK);
+  assert_int_equal(applied, 0);
+  applied = -1;
+  assert_int_equal(cli_media_note_loss(f->m, 101, 111000, &applied), HX_ERR_INVALID);
+  assert_int_equal(cli_media_note_loss(f->m, -1, 111000, &applied), HX_ERR_INVALID);
+  assert_int_equal(applied, -1);
+}
+
 static void discard(void *userdata, const uint8_t *pkt, size_t len)
 {
   (void)userdata;
@@ -428,6 +448,7 @@ int main(void)
       T(media_playback_decodes_speech_and_conceals_a_gap),
       T(media_single_loss_is_rebuilt_from_the_next_packets_fec),
       T(media_reports_loss_per_speaker_from_sequence_gaps),
+      T(media_loss_events_set_the_highest_figure_of_the_last_5_s),
       T(media_transmit_modes_gate_what_is_sent),
       T(media_playback_fills_to_target_and_never_overflows),
       T(media_speakers_are_bounded_and_forgotten),

@@ -33,6 +33,31 @@ static void options_defaults_fill_port_room_and_frame(void **state)
   assert_false(o.no_audio);
   assert_false(o.trust_new);
   assert_false(o.has_fingerprint);
+  assert_int_equal(o.bitrate_kbps, 24);
+  assert_int_equal(o.transmit, CLI_MEDIA_TRANSMIT_ALWAYS);
+  assert_false(o.preprocess);
+}
+
+static void options_media_bitrate_transmit_and_preprocess(void **state)
+{
+  (void)state;
+  char *argv[] = {"hearth",     "--server", "h",          "--name",       "Ada",
+                  "--bitrate",  "64",       "--transmit", "voice",        "--preprocess=on"};
+  struct cli_options o;
+  char err[256];
+  assert_int_equal(parse(ARGC(argv), argv, &o, err, sizeof err), HX_OK);
+  assert_int_equal(o.bitrate_kbps, 64);
+  assert_int_equal(o.transmit, CLI_MEDIA_TRANSMIT_VOICE);
+  assert_true(o.preprocess);
+  char *toggle[] = {"hearth", "--server", "h", "--name", "Ada", "--transmit=toggle",
+                    "--preprocess", "off", "--bitrate=6"};
+  assert_int_equal(parse(ARGC(toggle), toggle, &o, err, sizeof err), HX_OK);
+  assert_int_equal(o.transmit, CLI_MEDIA_TRANSMIT_TOGGLE);
+  assert_false(o.preprocess);
+  assert_int_equal(o.bitrate_kbps, 6);
+  char *always[] = {"hearth", "--server", "h", "--name", "Ada", "--transmit", "always"};
+  assert_int_equal(parse(ARGC(always), always, &o, err, sizeof err), HX_OK);
+  assert_int_equal(o.transmit, CLI_MEDIA_TRANSMIT_ALWAYS);
 }
 
 static void options_accept_every_option_in_both_spellings(void **state)
@@ -116,6 +141,11 @@ static void options_reject_bad_and_missing_values_with_a_sentence(void **state)
        "cannot be used together"},
       {{"hearth", "--server", "h", "--name", "A", "--no-audio", "--audio-in", "x.wav"},
        "--no-audio cannot"},
+      {{"hearth", "--server", "h", "--name", "A", "--bitrate", "5"}, "bad --bitrate"},
+      {{"hearth", "--server", "h", "--name", "A", "--bitrate", "129"}, "bad --bitrate"},
+      {{"hearth", "--server", "h", "--name", "A", "--bitrate", "24k"}, "bad --bitrate"},
+      {{"hearth", "--server", "h", "--name", "A", "--transmit", "push"}, "bad --transmit"},
+      {{"hearth", "--server", "h", "--name", "A", "--preprocess", "yes"}, "bad --preprocess"},
       {{"hearth", "--server", "h", "--name", "A", "--bogus"}, "unknown option --bogus"},
       {{"hearth", "--server", "h", "--name", "A", "stray"}, "unexpected argument"},
       {{"hearth", "--server", "h", "--name", "A", "--no-audio=yes"}, "takes no value"},
@@ -175,6 +205,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(options_defaults_fill_port_room_and_frame),
       cmocka_unit_test(options_accept_every_option_in_both_spellings),
+      cmocka_unit_test(options_media_bitrate_transmit_and_preprocess),
       cmocka_unit_test(options_help_version_and_list_need_nothing_else),
       cmocka_unit_test(options_trust_new_and_no_audio_are_flags),
       cmocka_unit_test(options_reject_bad_and_missing_values_with_a_sentence),

@@ -294,6 +294,34 @@ static void session_refused_hello_ends_the_session(void **state)
   assert_int_equal(cli_session_end(f->s), CLI_SESSION_FAILED);
 }
 
+/* The proof answers a challenge with an id of its own: its refusal must
+ * end the session too, or the client waits for a welcome forever. */
+static void session_refused_identity_proof_ends_the_session(void **state)
+{
+  struct fixture *f = *state;
+  assert_int_equal(cli_session_start(f->s), HX_OK);
+  assert_int_equal(feed(f, "{\"type\":\"error\",\"id\":2,\"code\":\"bad_proof\","
+                           "\"message\":\"The identity proof does not verify.\"}"),
+                   HX_OK);
+  assert_string_equal(f->printed[0], "Error: The identity proof does not verify.");
+  assert_int_equal(cli_session_end(f->s), CLI_SESSION_FAILED);
+}
+
+static void session_quiet_leave_is_not_announced_but_leaves_the_roster(void **state)
+{
+  struct fixture *f = *state;
+  join_lobby(f);
+  size_t before = f->n_printed;
+  assert_int_equal(feed(f, "{\"type\":\"event\",\"event\":\"left\",\"room\":\"Lobby\","
+                           "\"session\":4,\"name\":\"Ben\",\"count\":1,\"quiet\":true}"),
+                   HX_OK);
+  assert_int_equal(f->n_printed, before);
+  cli_session_who(f->s);
+  assert_int_equal(f->n_printed, before + 1);
+  assert_non_null(strstr(f->printed[before], "Ada"));
+  assert_null(strstr(f->printed[before], "Ben"));
+}
+
 static void session_failed_first_join_still_makes_it_ready(void **state)
 {
   struct fixture *f = *state;
@@ -423,6 +451,8 @@ int main(void)
       T(session_rooms_reply_is_one_line),
       T(session_leave_and_shutdown),
       T(session_refused_hello_ends_the_session),
+      T(session_refused_identity_proof_ends_the_session),
+      T(session_quiet_leave_is_not_announced_but_leaves_the_roster),
       T(session_failed_first_join_still_makes_it_ready),
       T(session_drops_malformed_lines_and_joined),
       T(session_mute_outside_a_room_is_told_at_once_and_sent_on_join),

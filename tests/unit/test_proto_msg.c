@@ -360,7 +360,11 @@ static void error_codes_match_the_spec(void **state)
       "not_authenticated", "already_authenticated", "bad_version",
       "bad_name",     "name_taken",        "no_such_room",
       "room_full",    "not_in_room",       "server_full",
-      "internal"};
+      "bad_key",      "bad_proof",         "not_identified",
+      "guests_not_allowed", "not_allowed", "room_exists",
+      "bad_setting",  "room_locked",       "banned",
+      "bad_invite",   "no_such_person",    "not_your_turn",
+      "closing",      "internal"};
   for (int e = PROTO_E_BAD_JSON; e <= PROTO_E_INTERNAL; e++)
     assert_string_equal(proto_error_code((enum proto_error)e), want[e]);
   assert_string_equal(proto_error_code((enum proto_error)999), "internal");
