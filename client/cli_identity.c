@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "hx_err.h"
+#include "hx_util.h"
 #include "hx_log.h"
 #include "proto_msg.h"
 
@@ -84,29 +85,6 @@ int cli_identity_parse(const uint8_t *buf, size_t len, uint8_t seed[CLI_IDENTITY
   return have_seed ? HX_OK : HX_ERR_FORMAT;
 }
 
-/* mkdir -p of path's directory, each new directory 0700. */
-static int make_parent_dirs(const char *path)
-{
-  char dir[4096];
-  if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
-    return HX_ERR_TOO_BIG;
-  char *slash = strrchr(dir, '/');
-  if (!slash || slash == dir)
-    return HX_OK;
-  *slash = '\0';
-  for (char *p = dir + 1; *p; p++) {
-    if (*p != '/')
-      continue;
-    *p = '\0';
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-      return HX_ERR_IO;
-    *p = '/';
-  }
-  if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-    return HX_ERR_IO;
-  return HX_OK;
-}
-
 static int write_all(int fd, const char *data, size_t len)
 {
   while (len > 0) {
@@ -126,7 +104,7 @@ static int write_all(int fd, const char *data, size_t len)
  * replaced (link fails with EEXIST). */
 static int create_file(const char *path, const uint8_t seed[CLI_IDENTITY_SEED_LEN], int *err_no)
 {
-  int rc = make_parent_dirs(path);
+  int rc = hx_mkdir_parents(path);
   if (rc != HX_OK) {
     *err_no = errno;
     return rc;

@@ -127,6 +127,24 @@ static int make_dir(const char *dir)
   return HX_ERR_IO;
 }
 
+int hx_mkdir_p(const char *dir)
+{
+  char buf[4096];
+  if (!dir || !*dir)
+    return HX_ERR_INVALID;
+  if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
+    return HX_ERR_TOO_BIG;
+  for (char *p = buf + 1; *p; p++) {
+    if (*p != '/')
+      continue;
+    *p = '\0';
+    if (make_dir(buf) != HX_OK)
+      return HX_ERR_IO;
+    *p = '/';
+  }
+  return make_dir(buf);
+}
+
 int hx_mkdir_parents(const char *path)
 {
   char dir[4096];
@@ -136,13 +154,5 @@ int hx_mkdir_parents(const char *path)
   if (!slash || slash == dir)
     return HX_OK;
   *slash = '\0';
-  for (char *p = dir + 1; *p; p++) {
-    if (*p != '/')
-      continue;
-    *p = '\0';
-    if (make_dir(dir) != HX_OK)
-      return HX_ERR_IO;
-    *p = '/';
-  }
-  return make_dir(dir);
+  return hx_mkdir_p(dir);
 }

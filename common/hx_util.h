@@ -24,6 +24,8 @@ int hx_parse_hostport(const char *s, char *host, size_t host_cap, uint16_t *port
  * each new directory created with mode 0700: Hearth's folders hold keys and
  * trust records, so they are private from the start. */
 int hx_mkdir_parents(const char *path);
+/* mkdir -p of dir itself, the same way. */
+int hx_mkdir_p(const char *dir);
 
 /* Copies a NUL-terminated string, truncating; returns HX_ERR_TOO_BIG when it
  * did not fit (dst still terminated). */

@@ -215,22 +215,7 @@ int srv_config_default_data_dir(char *out, size_t cap)
 
 int srv_config_make_dir(const char *path)
 {
-  char buf[SRV_CONFIG_PATH_MAX];
-  if (hx_strlcpy(buf, path, sizeof buf) != HX_OK || !*buf)
+  if (!path || !*path || strlen(path) >= SRV_CONFIG_PATH_MAX)
     return HX_ERR_INVALID;
-  for (char *p = buf + 1;; p++) {
-    if (*p != '/' && *p != '\0')
-      continue;
-    char saved = *p;
-    *p = '\0';
-    if (mkdir(buf, 0700) != 0 && errno != EEXIST)
-      return HX_ERR_IO;
-    *p = saved;
-    if (saved == '\0')
-      break;
-  }
-  struct stat st;
-  if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
-    return HX_ERR_IO;
-  return HX_OK;
+  return hx_mkdir_p(path);
 }
