@@ -332,6 +332,61 @@ static void hands_queue_keeps_raise_order_and_next_gives_the_first(void **state)
   h_free(h);
 }
 
+/* A host's connection drops mid-circle: the room and the floor go on, the
+ * other facilitator keeps their powers, and the host role waits for the
+ * same key to come back. */
+static void a_circle_outlives_its_hosts_dropped_connection(void **state)
+{
+  (void)state;
+  struct harness *h = new_server(NULL);
+  struct person a = {0}, f = {0}, b = {0}, c = {0}, again = {0};
+  identify(h, &a, "Ada", 1);
+  identify(h, &f, "Fay", 2);
+  identify(h, &b, "Ben", 3);
+  identify(h, &c, "Cy", 4);
+  make_circle(h, &a, "{\"floor\":\"hands\"}");
+  enter(h, &a, "Circle", 5001);
+  enter(h, &f, "Circle", 5002);
+  enter(h, &b, "Circle", 5003);
+  enter(h, &c, "Circle", 5004);
+  /* One packet each, so the server knows where everyone listens. */
+  speak(h, &a);
+  speak(h, &f);
+  speak(h, &b);
+  speak(h, &c);
+  char line[160];
+  snprintf(line, sizeof line, "{\"type\":\"role\",\"id\":1,\"session\":%llu,\"role\":\"facilitator\"}",
+           (unsigned long long)f.s->id);
+  assert_string_equal(h_str(ask(h, &a, line), "type"), "role");
+  snprintf(line, sizeof line, "{\"type\":\"floor\",\"id\":2,\"action\":\"give\",\"session\":%llu}",
+           (unsigned long long)b.s->id);
+  ask(h, &a, line);
+  assert_true(speak(h, &b) > 0);
+
+  drop(&a);
+  srv_session_close(a.s);
+  /* Ben keeps the floor and is still heard by everyone left. */
+  assert_int_equal(speak(h, &b), 2);
+  assert_int_equal(speak(h, &c), 0);
+  /* Fay still facilitates: she can hand the floor on. */
+  snprintf(line, sizeof line, "{\"type\":\"floor\",\"id\":3,\"action\":\"give\",\"session\":%llu}",
+           (unsigned long long)c.s->id);
+  assert_string_equal(h_str(ask(h, &f, line), "type"), "floor");
+  assert_true(speak(h, &c) > 0);
+  assert_int_equal(speak(h, &b), 0);
+
+  /* Ada's key comes back: so does the host role. */
+  identify(h, &again, "Ada", 1);
+  h_clear(h);
+  json_t *joined = h_join(h, again.s, "Circle");
+  assert_string_equal(h_str(joined, "role"), "host");
+  json_decref(joined);
+  drop(&f);
+  drop(&b);
+  drop(&c);
+  h_free(h);
+}
+
 static void turn_limit_cues_before_the_end_then_passes(void **state)
 {
   (void)state;
@@ -593,6 +648,7 @@ int main(void)
       cmocka_unit_test(every_facilitator_request_is_refused_to_a_member),
       cmocka_unit_test(in_round_mode_only_the_floor_holder_is_heard_and_pass_moves_on),
       cmocka_unit_test(hands_queue_keeps_raise_order_and_next_gives_the_first),
+      cmocka_unit_test(a_circle_outlives_its_hosts_dropped_connection),
       cmocka_unit_test(turn_limit_cues_before_the_end_then_passes),
       cmocka_unit_test(a_knocker_hears_nothing_until_admitted_and_a_decline_says_why),
       cmocka_unit_test(an_invite_opens_a_locked_room_once),
