@@ -86,9 +86,31 @@ struct cli {
   const char *shutdown_grace;
 };
 
-/* Returns -1 to go on, or an exit status. */
-static int parse_args(int argc, char **argv, struct cli *cli)
+/* An operator naturally writes "hearthd room list --data-dir DIR": take
+ * --data-dir and --config after the operator command too, and close the
+ * gap they leave so the command sees only its own arguments. Returns the
+ * new argc. */
+static int take_trailing_places(struct cli *cli, int argc, char **argv)
 {
+  int out = optind;
+  for (int i = optind; i < argc; i++) {
+    if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) {
+      cli->data_dir = argv[++i];
+    } else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+      cli->config = argv[++i];
+    } else {
+      argv[out++] = argv[i];
+    }
+  }
+  for (int i = out; i < argc; i++)
+    argv[i] = NULL;
+  return out;
+}
+
+/* Returns -1 to go on, or an exit status. */
+static int parse_args(int *argc_io, char **argv, struct cli *cli)
+{
+  int argc = *argc_io;
   enum {
     OPT_LISTEN = 256,
     OPT_DATA_DIR,
@@ -140,6 +162,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
     fprintf(stderr, SRV_NAME ": unexpected argument \"%s\"; try --help\n", argv[optind]);
     return EXIT_USAGE;
   }
+  *argc_io = take_trailing_places(cli, argc, argv);
   return -1;
 }
 
@@ -333,7 +356,7 @@ int main(int argc, char **argv)
   signal(SIGPIPE, SIG_IGN);
   hx_log_set_sink(log_to_stderr, NULL);
   struct cli cli = {0};
-  int status = parse_args(argc, argv, &cli);
+  int status = parse_args(&argc, argv, &cli);
   if (status >= 0)
     return status;
   static struct srv_config cfg;

@@ -58,7 +58,8 @@ S
 # The operator CLI changes the running server's data.
 "$HEARTHD" --data-dir "$T/data" room create Garden --topic "Plants" >"$T/cli.out" 2>&1 ||
   fail "hearthd room create failed: $(cat "$T/cli.out")"
-"$HEARTHD" --data-dir "$T/data" ban list >"$T/bans.out" 2>&1 || fail "hearthd ban list failed"
+# --data-dir may also come after the command, where operators tend to put it.
+"$HEARTHD" ban list --data-dir "$T/data" >"$T/bans.out" 2>&1 || fail "hearthd ban list failed"
 grep -q 'Take a break' "$T/bans.out" || fail "ban list does not show the ban: $(cat "$T/bans.out")"
 sleep 1.5
 ctl >"$T/rooms.out" 2>&1 <<'S' || fail "the new room did not appear: $(cat "$T/rooms.out")"
