@@ -20,7 +20,10 @@ grep -qE 'to server: .* duplicated [1-9][0-9]* reordered [1-9]' "$T/shuffled.imp
 
 clean=$("$HXWAV" xcorr "$T/ada.wav" "$T/clean.wav" 0.6) ||
   fail "Ben did not hear Ada clearly through a clean relay: $clean"
-result=$("$HXWAV" xcorr "$T/clean.wav" "$T/shuffled.wav" 0.9) ||
+# Piece by piece: the adaptive buffer may move its delay once, mid-sentence,
+# when a reordered packet comes after its slot; what must not change is what
+# Ben hears. Every half-second of the clean run is found in the shuffled one.
+result=$("$HXWAV" chunks "$T/clean.wav" "$T/shuffled.wav" 0.9 0.6) ||
   fail "what Ben heard through reordering and duplication differs from the clean run: $result"
 echo "clean run against Ada's speech: $clean"
 echo "reordered and duplicated run against the clean run: $result"

@@ -3,6 +3,16 @@
  *                                       REF inside REC, and its lag in ms;
  *                                       exit 1 when below MIN
  *   hxwav rms FILE.wav [START END]      RMS level in dBFS of a span (s)
+ *   hxwav chunks REF.wav REC.wav [MED [LOW]]
+ *                                       the speech of REF in half-second
+ *                                       pieces, each found in REC at its
+ *                                       own lag: median and lowest
+ *                                       correlation; exit 1 when the median
+ *                                       is below MED or the lowest below
+ *                                       LOW (a missing word). An adaptive receiver
+ *                                       may shift its delay once mid-
+ *                                       sentence, which one global lag
+ *                                       would count as a difference.
  *   hxwav gap REF.wav REC.wav           longest run of silence (ms) in REC
  *                                       where REF, aligned, has speech
  *   hxwav duration FILE.wav             length in seconds
@@ -187,6 +197,57 @@ static double window_rms(const int16_t *x, size_t n)
   for (size_t i = 0; i < n; i++)
     sum += (double)x[i] * x[i];
   return n ? sqrt(sum / (double)n) : 0;
+}
+
+static int compare_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static int cmd_chunks(int argc, char **argv)
+{
+  if (argc < 4) {
+    fprintf(stderr, "usage: hxwav chunks REF.wav REC.wav [MED [LOW]]\n");
+    return 2;
+  }
+  double min = argc > 4 ? strtod(argv[4], NULL) : -1;
+  double low_min = argc > 5 ? strtod(argv[5], NULL) : -1;
+  int16_t *ref, *rec;
+  size_t nref, nrec;
+  if (load(argv[2], XCORR_RATE, &ref, &nref) || load(argv[3], XCORR_RATE, &rec, &nrec))
+    return 2;
+  const size_t piece = XCORR_RATE / 2;
+  const double speech = 32768 * 0.01; /* -40 dBFS: a pause is not a piece */
+  size_t s, e, n = 0;
+  speech_span(ref, nref, &s, &e);
+  double *found = malloc(((e - s) / piece + 1) * sizeof *found);
+  for (size_t at = s; found && at + piece <= e; at += piece) {
+    struct match m;
+    if (window_rms(ref + at, piece) < speech || best_match(ref + at, piece, rec, nrec, &m))
+      continue;
+    found[n++] = m.correlation;
+  }
+  free(ref);
+  free(rec);
+  if (!found || n == 0) {
+    free(found);
+    fprintf(stderr, "hxwav: the reference has no half-second of speech\n");
+    return 2;
+  }
+  qsort(found, n, sizeof *found, compare_double);
+  double median = found[n / 2], lowest = found[0];
+  free(found);
+  printf("chunks %zu median %.3f lowest %.3f\n", n, median, lowest);
+  if (min >= 0 && median < min) {
+    fprintf(stderr, "hxwav: median correlation %.3f is below %.3f\n", median, min);
+    return 1;
+  }
+  if (low_min >= 0 && lowest < low_min) {
+    fprintf(stderr, "hxwav: one piece correlates only %.3f (below %.3f)\n", lowest, low_min);
+    return 1;
+  }
+  return 0;
 }
 
 static int cmd_gap(int argc, char **argv)
@@ -414,6 +475,8 @@ int main(int argc, char **argv)
 {
   if (argc >= 2 && strcmp(argv[1], "xcorr") == 0)
     return cmd_xcorr(argc, argv);
+  if (argc >= 2 && strcmp(argv[1], "chunks") == 0)
+    return cmd_chunks(argc, argv);
   if (argc >= 2 && strcmp(argv[1], "gap") == 0)
     return cmd_gap(argc, argv);
   if (argc >= 2 && strcmp(argv[1], "rms") == 0)
@@ -426,6 +489,6 @@ int main(int argc, char **argv)
     return cmd_tone(argc, argv);
   if (argc >= 2 && strcmp(argv[1], "onsets") == 0)
     return cmd_onsets(argc, argv);
-  fprintf(stderr, "usage: hxwav xcorr|gap|rms|duration|active|tone|onsets ...\n");
+  fprintf(stderr, "usage: hxwav xcorr|chunks|gap|rms|duration|active|tone|onsets ...\n");
   return 2;
 }
