@@ -51,6 +51,11 @@ static const struct event_def events[A11Y_CUE_EVENT_COUNT] = {
                         {E, E | T, S | E | T}},
     [A11Y_CUE_UNMUTED] = {"unmuted", "Unmuted. You can be heard.", A11Y_EARCON_UNMUTED, true,
                           {E, E | T, S | E | T}},
+    /* A knock is a person waiting: facilitators hear it in every preset. */
+    [A11Y_CUE_KNOCK] = {"knock", "{name} is knocking.", A11Y_EARCON_MESSAGE, false,
+                        {S | E | T, S | E | T, S | E | T}},
+    [A11Y_CUE_ROOM_NEWS] = {"room-news", "{text}", A11Y_EARCON_MESSAGE, false,
+                            {T, S | T, S | E | T}},
 };
 
 static const char *const preset_names[A11Y_CUE_PRESET_COUNT] = {"quiet", "normal", "verbose"};

@@ -27,6 +27,8 @@ enum a11y_cue_event {
   A11Y_CUE_CONNECTION_BACK,
   A11Y_CUE_MUTED,
   A11Y_CUE_UNMUTED,
+  A11Y_CUE_KNOCK,     /* someone waits at a room's door */
+  A11Y_CUE_ROOM_NEWS, /* the floor moved, a role, a setting, away, a note */
   A11Y_CUE_EVENT_COUNT
 };
 

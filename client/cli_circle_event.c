@@ -192,7 +192,7 @@ static void say_hands(struct cli_circle *c, const uint64_t *old, size_t old_len)
     } else {
       name_of_session(c, old[i], name, sizeof name);
       snprintf(line, sizeof line, "%s lowered a hand.", name);
-      circle_print(c, line);
+      circle_cue(c, A11Y_CUE_ROOM_NEWS, line);
     }
   }
 }
@@ -221,7 +221,7 @@ static void on_floor(struct cli_circle *c, const json_t *msg)
     circle_cue(c, A11Y_CUE_YOUR_TURN, line);
     return;
   }
-  circle_print(c, line);
+  circle_cue(c, A11Y_CUE_ROOM_NEWS, line);
 }
 
 static void on_turn(struct cli_circle *c, const char *event, const json_t *msg)
@@ -304,7 +304,7 @@ static void on_settings(struct cli_circle *c, const json_t *msg)
   if (changes == 0)
     return;
   circle_end_sentence(line, sizeof line);
-  circle_print(c, line);
+  circle_cue(c, A11Y_CUE_ROOM_NEWS, line);
 }
 
 void circle_joined(struct cli_circle *c, const json_t *msg)
@@ -335,7 +335,7 @@ void circle_joined(struct cli_circle *c, const json_t *msg)
     used += n > 0 && (size_t)n < sizeof line - used ? (size_t)n : 0;
   }
   if (used)
-    circle_print(c, line);
+    circle_cue(c, A11Y_CUE_ROOM_NEWS, line);
 }
 
 /* --- people --- */
@@ -366,7 +366,7 @@ static void on_knock(struct cli_circle *c, const char *event, const json_t *msg)
     if (c->answered_knock == (uint64_t)session)
       return;
     snprintf(line, sizeof line, "%s is no longer knocking.", name);
-    circle_print(c, line);
+    circle_cue(c, A11Y_CUE_ROOM_NEWS, line);
     return;
   }
   if (c->knockers_len < CIRCLE_KNOCK_MAX) {
@@ -377,7 +377,7 @@ static void on_knock(struct cli_circle *c, const char *event, const json_t *msg)
   }
   snprintf(line, sizeof line, "%s%s is knocking. Type /admit %s or /decline %s.", name,
            proto_msg_bool(msg, "guest", 0) ? ", a guest," : "", name, name);
-  circle_print(c, line);
+  circle_cue(c, A11Y_CUE_KNOCK, line);
 }
 
 static void on_status(struct cli_circle *c, const char *event, const json_t *msg)
@@ -404,7 +404,7 @@ static void on_status(struct cli_circle *c, const char *event, const json_t *msg
     snprintf(line, sizeof line, on ? (stepping ? "%s stepped out." : "%s is away.")
                                    : "%s is back.",
              name);
-  circle_print(c, line);
+  circle_cue(c, A11Y_CUE_ROOM_NEWS, line);
 }
 
 static void on_moderation(struct cli_circle *c, const char *event, const json_t *msg)
@@ -437,7 +437,7 @@ static void on_moderation(struct cli_circle *c, const char *event, const json_t 
                   : "You can speak again.");
     else
       snprintf(line, sizeof line, on ? "%s is listening." : "%s can speak again.", name);
-    circle_print(c, line);
+    circle_cue(c, A11Y_CUE_ROOM_NEWS, line);
     return;
   }
   reason_suffix(msg, "reason", "Reason: ", reason, sizeof reason);
@@ -456,7 +456,7 @@ static void on_moderation(struct cli_circle *c, const char *event, const json_t 
     snprintf(line, sizeof line, "You were not let in to %s.%s", room, reason);
     c->knocking_room[0] = '\0';
   }
-  circle_print(c, line);
+  circle_cue(c, A11Y_CUE_ROOM_NEWS, line);
 }
 
 static void on_role(struct cli_circle *c, const json_t *msg)
@@ -469,7 +469,7 @@ static void on_role(struct cli_circle *c, const json_t *msg)
     circle_subject(c, msg, NULL, name, sizeof name);
     snprintf(line, sizeof line, "%s is now %s.", name, circle_role_article(role));
   }
-  circle_print(c, line);
+  circle_cue(c, A11Y_CUE_ROOM_NEWS, line);
 }
 
 static void on_note(struct cli_circle *c, const json_t *msg)
@@ -481,7 +481,7 @@ static void on_note(struct cli_circle *c, const json_t *msg)
   circle_subject(c, msg, NULL, name, sizeof name);
   a11y_text_sanitize(text, sizeof text, proto_msg_str(msg, "text", ""));
   snprintf(line, sizeof line, "Private note from %s: %s", name, text);
-  circle_print(c, line);
+  circle_cue(c, A11Y_CUE_ROOM_NEWS, line);
 }
 
 static void on_ending(struct cli_circle *c, const char *event, const json_t *msg)

@@ -299,11 +299,11 @@ static void circle_events_print_one_plain_line_each(void **state)
       {"{\"type\":\"event\",\"event\":\"floor\",\"room\":\"Circle\",\"mode\":\"hands\","
        "\"holder\":4,\"holder_name\":\"Ben\",\"queue\":[9,7],\"turn_left\":0,"
        "\"reason\":\"next\"}",
-       "Ben has the floor.", NO_CUE},
+       "Ben has the floor.", A11Y_CUE_ROOM_NEWS},
       {"{\"type\":\"event\",\"event\":\"floor\",\"room\":\"Circle\",\"mode\":\"hands\","
        "\"holder\":4,\"holder_name\":\"Ben\",\"queue\":[7],\"turn_left\":0,"
        "\"reason\":\"hand\"}",
-       "Dee lowered a hand.", NO_CUE},
+       "Dee lowered a hand.", A11Y_CUE_ROOM_NEWS},
       {"{\"type\":\"event\",\"event\":\"floor\",\"room\":\"Circle\",\"mode\":\"hands\","
        "\"holder\":7,\"holder_name\":\"Ada\",\"queue\":[],\"turn_left\":120,"
        "\"reason\":\"next\"}",
@@ -316,40 +316,40 @@ static void circle_events_print_one_plain_line_each(void **state)
        "Your time is up; please finish when you can.", A11Y_CUE_TURN_ENDING},
       {"{\"type\":\"event\",\"event\":\"floor\",\"room\":\"Circle\",\"mode\":\"hands\","
        "\"holder\":null,\"queue\":[],\"turn_left\":0,\"reason\":\"passed\"}",
-       "Nobody has the floor.", NO_CUE},
+       "Nobody has the floor.", A11Y_CUE_ROOM_NEWS},
       {"{\"type\":\"event\",\"event\":\"turn_cue\",\"room\":\"Circle\",\"session\":9,"
        "\"name\":\"Dee\",\"seconds_left\":90}",
        "1 minute 30 seconds left in Dee's turn.", A11Y_CUE_TURN_ENDING},
       {"{\"type\":\"event\",\"event\":\"knock\",\"room\":\"Circle\",\"session\":12,"
        "\"name\":\"Eve\",\"guest\":false}",
-       "Eve is knocking. Type /admit Eve or /decline Eve.", NO_CUE},
+       "Eve is knocking. Type /admit Eve or /decline Eve.", A11Y_CUE_KNOCK},
       {"{\"type\":\"event\",\"event\":\"knock_withdrawn\",\"room\":\"Circle\",\"session\":12,"
        "\"name\":\"Eve\"}",
-       "Eve is no longer knocking.", NO_CUE},
+       "Eve is no longer knocking.", A11Y_CUE_ROOM_NEWS},
       {"{\"type\":\"event\",\"event\":\"status\",\"room\":\"Circle\",\"session\":4,"
        "\"name\":\"Ben\",\"away\":true,\"typing\":false}",
-       "Ben is away.", NO_CUE},
+       "Ben is away.", A11Y_CUE_ROOM_NEWS},
       {"{\"type\":\"event\",\"event\":\"status\",\"room\":\"Circle\",\"session\":4,"
        "\"name\":\"Ben\",\"away\":true,\"typing\":true}",
        "", NO_CUE},
       {"{\"type\":\"event\",\"event\":\"status\",\"room\":\"Circle\",\"session\":4,"
        "\"name\":\"Ben\",\"away\":false,\"typing\":false}",
-       "Ben is back.", NO_CUE},
+       "Ben is back.", A11Y_CUE_ROOM_NEWS},
       {"{\"type\":\"event\",\"event\":\"stepped_out\",\"room\":\"Circle\",\"session\":9,"
        "\"name\":\"Dee\",\"out\":true}",
-       "Dee stepped out.", NO_CUE},
+       "Dee stepped out.", A11Y_CUE_ROOM_NEWS},
       {"{\"type\":\"event\",\"event\":\"stepped_out\",\"room\":\"Circle\",\"session\":7,"
        "\"name\":\"Ada\",\"out\":true}",
-       "You stepped out. You hear nothing until you type /back.", NO_CUE},
+       "You stepped out. You hear nothing until you type /back.", A11Y_CUE_ROOM_NEWS},
       {"{\"type\":\"event\",\"event\":\"role\",\"room\":\"Circle\",\"session\":9,"
        "\"name\":\"Dee\",\"role\":\"facilitator\",\"by\":\"Ben\"}",
-       "Dee is now a facilitator.", NO_CUE},
+       "Dee is now a facilitator.", A11Y_CUE_ROOM_NEWS},
       {"{\"type\":\"event\",\"event\":\"role\",\"room\":\"Circle\",\"session\":7,"
        "\"name\":\"Ada\",\"role\":\"host\",\"by\":\"Ben\"}",
-       "You are now the host.", NO_CUE},
+       "You are now the host.", A11Y_CUE_ROOM_NEWS},
       {"{\"type\":\"event\",\"event\":\"listening\",\"room\":\"Circle\",\"session\":4,"
        "\"name\":\"Ben\",\"listening\":true,\"by\":\"Dee\"}",
-       "Ben is listening.", NO_CUE},
+       "Ben is listening.", A11Y_CUE_ROOM_NEWS},
       {"{\"type\":\"event\",\"event\":\"muted\",\"room\":\"Circle\",\"session\":7,"
        "\"name\":\"Ada\",\"muted\":true,\"by\":\"Dee\",\"forced\":true}",
        "Dee muted you. A facilitator can unmute you.", A11Y_CUE_MUTED_BY_HOST},
@@ -358,12 +358,12 @@ static void circle_events_print_one_plain_line_each(void **state)
        "", NO_CUE},
       {"{\"type\":\"event\",\"event\":\"note\",\"room\":\"Circle\",\"session\":4,"
        "\"name\":\"Ben\",\"text\":\"I need to leave early tonight.\"}",
-       "Private note from Ben: I need to leave early tonight.", NO_CUE},
+       "Private note from Ben: I need to leave early tonight.", A11Y_CUE_ROOM_NEWS},
       {"{\"type\":\"event\",\"event\":\"settings\",\"room\":\"Circle\",\"by\":\"Dee\","
        "\"settings\":{\"topic\":\"Grief circle\",\"limit\":12,\"locked\":true,\"knock\":false,"
        "\"guests\":true,\"floor\":\"hands\",\"turn_limit\":0,\"turn_cue\":30,"
        "\"turn_end\":\"remind\"}}",
-       "Dee changed the room: topic: Grief circle, locked.", NO_CUE},
+       "Dee changed the room: topic: Grief circle, locked.", A11Y_CUE_ROOM_NEWS},
       {"{\"type\":\"event\",\"event\":\"closing\",\"room\":\"Circle\",\"seconds_left\":60,"
        "\"message\":\"Thank you all.\"}",
        "Room closing in 1 minute. Thank you all.", A11Y_CUE_ROOM_CLOSING},
