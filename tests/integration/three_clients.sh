@@ -15,6 +15,8 @@ wait_for "$T/Cleo.out" 'You joined Lobby' 10
 start_client Ben --audio-in "$T/ben.wav" --audio-out "$T/ben-heard.wav" \
   --script "$(script '/wait 11\n/quit\n')"
 BEN=$LAST_PID
+# Ada joins third: the line below counts on it.
+wait_for "$T/Cleo.out" '^Ben joined Lobby\. 2 people here\.$' 10
 start_client Ada --audio-in "$T/ada.wav" --audio-out "$T/ada-heard.wav" \
   --script "$(script '/wait 11\n/quit\n')"
 ADA=$LAST_PID
