@@ -21,116 +21,19 @@
 #include "hx_util.h"
 #include "proto_msg.h"
 #include "proto_tls.h"
+#include "hxt_peer.h"
 
 #define EXPECT_MS 10000
 
-struct peer {
-  int fd;
-  struct proto_tls *tls;
-  struct proto_framer framer;
-  struct sockaddr_in addr;
-};
-
-static int peer_flush(struct peer *p)
-{
-  uint8_t buf[16384];
-  size_t got;
-  while (proto_tls_take(p->tls, buf, sizeof buf, &got) == HX_OK && got > 0) {
-    if (send(p->fd, buf, got, MSG_NOSIGNAL) != (ssize_t)got)
-      return HX_ERR_IO;
-  }
-  return HX_OK;
-}
-
-static int tcp_connect(struct peer *p, const char *host, uint16_t port)
-{
-  memset(&p->addr, 0, sizeof p->addr);
-  p->addr.sin_family = AF_INET;
-  p->addr.sin_port = htons(port);
-  if (inet_pton(AF_INET, host, &p->addr.sin_addr) != 1)
-    return HX_ERR_INVALID;
-  p->fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (p->fd < 0 || connect(p->fd, (struct sockaddr *)&p->addr, sizeof p->addr) != 0) {
-    fprintf(stderr, "hxpeer: cannot connect: %s\n", strerror(errno));
-    return HX_ERR_IO;
-  }
-  return HX_OK;
-}
-
-static int peer_open(struct peer *p, const char *host, uint16_t port)
-{
-  SSL_CTX *ctx;
-  if (tcp_connect(p, host, port) != HX_OK || proto_tls_client_ctx(&ctx) != HX_OK ||
-      proto_tls_create(ctx, false, &p->tls) != HX_OK)
-    return HX_ERR_IO;
-  SSL_CTX_free(ctx);
-  proto_framer_init(&p->framer, PROTO_MSG_MAX);
-  return peer_flush(p);
-}
-
-static void peer_close(struct peer *p)
-{
-  proto_tls_destroy(p->tls);
-  proto_framer_free(&p->framer);
-  if (p->fd > 0)
-    close(p->fd);
-}
-
-static int peer_send(struct peer *p, const char *line)
-{
-  int err = proto_tls_write(p->tls, (const uint8_t *)line, strlen(line));
-  return err ? err : peer_flush(p);
-}
-
-/* Waits up to timeout_ms for one line. HX_ERR_TLS_CLOSED when the server
- * closed the connection. */
-static int peer_line(struct peer *p, char *out, size_t cap, int timeout_ms)
-{
-  uint64_t deadline = hx_clock_ns() + (uint64_t)timeout_ms * 1000000u;
-  for (;;) {
-    size_t len;
-    if (proto_framer_next(&p->framer, (uint8_t *)out, cap - 1, &len) == HX_OK) {
-      out[len] = '\0';
-      return HX_OK;
-    }
-    uint8_t plain[16384];
-    size_t got;
-    int err = proto_tls_read(p->tls, plain, sizeof plain, &got);
-    if (err == HX_OK) {
-      if (proto_framer_feed(&p->framer, plain, got) != HX_OK)
-        return HX_ERR_TOO_BIG;
-      continue;
-    }
-    if (err != HX_ERR_AGAIN)
-      return HX_ERR_TLS_CLOSED;
-    peer_flush(p);
-    uint64_t now = hx_clock_ns();
-    if (now >= deadline)
-      return HX_ERR_AGAIN;
-    struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
-    if (poll(&pfd, 1, (int)((deadline - now) / 1000000u) + 1) <= 0)
-      continue;
-    uint8_t net[16384];
-    ssize_t n = recv(p->fd, net, sizeof net, 0);
-    if (n <= 0)
-      return HX_ERR_TLS_CLOSED;
-    if (proto_tls_feed(p->tls, net, (size_t)n) != HX_OK)
-      return HX_ERR_TLS_CLOSED;
-  }
-}
-
-/* Reads replies until one contains want (a "code" value) or the connection
- * closes; closed counts as success when closed_ok. */
-
 /* Prints lines until one holds text (or, with text NULL, until ms pass). */
-static int wait_for(struct peer *p, const char *text, int ms, char *last, size_t cap)
+static int wait_for(struct hxt_peer *p, const char *text, int ms, char *last, size_t cap)
 {
   uint64_t deadline = hx_clock_ns() + (uint64_t)ms * 1000000u;
   for (;;) {
     uint64_t now = hx_clock_ns();
     if (now >= deadline)
       return text ? 1 : 0;
-    int err = peer_line(p, last, cap, (int)((deadline - now) / 1000000u) + 1);
+    int err = hxt_peer_line(p, last, cap, (int)((deadline - now) / 1000000u) + 1);
     if (err == HX_ERR_TLS_CLOSED) {
       printf("closed\n");
       fflush(stdout);
@@ -145,13 +48,13 @@ static int wait_for(struct peer *p, const char *text, int ms, char *last, size_t
   }
 }
 
-static int do_hello(struct peer *p, const char *name, long seed_byte, const char *fp)
+static int do_hello(struct hxt_peer *p, const char *name, long seed_byte, const char *fp)
 {
   char line[PROTO_MSG_MAX + 1];
   if (seed_byte == 0) {
     snprintf(line, sizeof line, "{\"type\":\"hello\",\"id\":1,\"version\":1,\"name\":\"%s\"}\n",
              name);
-    return peer_send(p, line) == HX_OK ? wait_for(p, "welcome", EXPECT_MS, line, sizeof line) : 1;
+    return hxt_peer_send(p, line) == HX_OK ? wait_for(p, "welcome", EXPECT_MS, line, sizeof line) : 1;
   }
   unsigned char seed[crypto_sign_SEEDBYTES], pk[crypto_sign_PUBLICKEYBYTES],
       sk[crypto_sign_SECRETKEYBYTES];
@@ -162,7 +65,7 @@ static int do_hello(struct peer *p, const char *name, long seed_byte, const char
   snprintf(line, sizeof line,
            "{\"type\":\"hello\",\"id\":1,\"version\":1,\"name\":\"%s\",\"key\":\"%s\"}\n",
            name, key);
-  if (peer_send(p, line) != HX_OK || wait_for(p, "challenge", EXPECT_MS, line, sizeof line))
+  if (hxt_peer_send(p, line) != HX_OK || wait_for(p, "challenge", EXPECT_MS, line, sizeof line))
     return 1;
   const char *at = strstr(line, "\"nonce\":\"");
   char nonce64[64] = "";
@@ -179,7 +82,7 @@ static int do_hello(struct peer *p, const char *name, long seed_byte, const char
   char sig64[128];
   proto_b64_encode(sig, sizeof sig, sig64, sizeof sig64);
   snprintf(line, sizeof line, "{\"type\":\"prove\",\"id\":2,\"sig\":\"%s\"}\n", sig64);
-  return peer_send(p, line) == HX_OK ? wait_for(p, "welcome", EXPECT_MS, line, sizeof line) : 1;
+  return hxt_peer_send(p, line) == HX_OK ? wait_for(p, "welcome", EXPECT_MS, line, sizeof line) : 1;
 }
 
 int main(int argc, char **argv)
@@ -192,8 +95,8 @@ int main(int argc, char **argv)
   if (sodium_init() < 0)
     return 1;
   setvbuf(stdout, NULL, _IOLBF, 0);
-  struct peer p = {0};
-  if (peer_open(&p, argv[1], (uint16_t)port) != HX_OK)
+  struct hxt_peer p = {0};
+  if (hxt_peer_open(&p, argv[1], (uint16_t)port) != HX_OK)
     return 1;
   static char script[PROTO_MSG_MAX + 2];
   static char last[PROTO_MSG_MAX + 1];
@@ -204,7 +107,7 @@ int main(int argc, char **argv)
       size_t n = strlen(script); /* the buffer keeps room for the newline */
       script[n] = '\n';
       script[n + 1] = '\0';
-      status = peer_send(&p, script) == HX_OK ? 0 : 1;
+      status = hxt_peer_send(&p, script) == HX_OK ? 0 : 1;
     } else if (strncmp(script, "expect ", 7) == 0) {
       status = wait_for(&p, script + 7, EXPECT_MS, last, sizeof last);
       if (status)
@@ -224,6 +127,6 @@ int main(int argc, char **argv)
       status = 2;
     }
   }
-  peer_close(&p);
+  hxt_peer_close(&p);
   return status;
 }
