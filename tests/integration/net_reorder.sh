@@ -18,11 +18,13 @@ stop_impair shuffled
 grep -qE 'to server: .* duplicated [1-9][0-9]* reordered [1-9]' "$T/shuffled.impair" ||
   fail "hximpair neither duplicated nor reordered Ada's packets: $(cat "$T/shuffled.impair")"
 
-clean=$("$HXWAV" xcorr "$T/ada.wav" "$T/clean.wav" 0.6) ||
+# Piece by piece, in both runs: the adaptive buffer may move its delay once,
+# mid-sentence, when a packet comes after its slot (reordered, or late on a
+# busy machine), and one global lag would count that as a difference. What
+# must not change is what Ben hears.
+clean=$("$HXWAV" chunks "$T/ada.wav" "$T/clean.wav" 0.7 0.4) ||
   fail "Ben did not hear Ada clearly through a clean relay: $clean"
-# Piece by piece: the adaptive buffer may move its delay once, mid-sentence,
-# when a reordered packet comes after its slot; what must not change is what
-# Ben hears. Every half-second of the clean run is found in the shuffled one.
+# Every half-second of the clean run is found in the shuffled one.
 result=$("$HXWAV" chunks "$T/clean.wav" "$T/shuffled.wav" 0.9 0.6) ||
   fail "what Ben heard through reordering and duplication differs from the clean run: $result"
 echo "clean run against Ada's speech: $clean"
