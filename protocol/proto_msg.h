@@ -85,6 +85,8 @@ json_int_t proto_msg_id(const json_t *msg);
   X(PROTO_E_NO_SUCH_PERSON, "no_such_person")                                 \
   X(PROTO_E_NOT_YOUR_TURN, "not_your_turn")                                   \
   X(PROTO_E_CLOSING, "closing")                                               \
+  X(PROTO_E_TEXT_TOO_LONG, "text_too_long")                                   \
+  X(PROTO_E_RATE_LIMITED, "rate_limited")                                     \
   X(PROTO_E_INTERNAL, "internal")
 
 enum proto_error {

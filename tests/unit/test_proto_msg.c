@@ -364,7 +364,8 @@ static void error_codes_match_the_spec(void **state)
       "guests_not_allowed", "not_allowed", "room_exists",
       "bad_setting",  "room_locked",       "banned",
       "bad_invite",   "no_such_person",    "not_your_turn",
-      "closing",      "internal"};
+      "closing",      "text_too_long",     "rate_limited",
+      "internal"};
   for (int e = PROTO_E_BAD_JSON; e <= PROTO_E_INTERNAL; e++)
     assert_string_equal(proto_error_code((enum proto_error)e), want[e]);
   assert_string_equal(proto_error_code((enum proto_error)999), "internal");
