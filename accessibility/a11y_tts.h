@@ -30,7 +30,7 @@
 #define A11Y_TTS_PITCH_MAX 100  /* espeak's 0..100, 50 normal */
 #define A11Y_TTS_VOLUME_MAX 200 /* espeak's 0..200, 100 normal */
 /* Longest text one request carries; longer text is cut at a UTF-8 boundary. */
-#define A11Y_TTS_TEXT_MAX 1024
+#define A11Y_TTS_TEXT_MAX 4096
 #define A11Y_TTS_PENDING_MAX 8
 
 struct a11y_tts_voice {
