@@ -4,7 +4,9 @@
  * Script lines: a JSON object (sent as is); "hello NAME [SEED]" (hello,
  * with an Ed25519 key made from the one-byte SEED, 1-255, proved against
  * FINGERPRINT); "expect TEXT" (waits up to 10 s for a received line holding
- * TEXT; exit 1 if none); "listen SECONDS" (prints what arrives meanwhile).
+ * TEXT; exit 1 if none); "listen SECONDS" (prints what arrives meanwhile);
+ * "clock" (prints "clock NS", CLOCK_MONOTONIC, the clock hearth --verbose
+ * logs its audio start on: placed after a line, it stamps when it went).
  * Every received line is printed to stdout as it comes. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -117,6 +119,8 @@ int main(int argc, char **argv)
       status = hx_parse_long(script + 7, 0, 600, &s) == HX_OK
                    ? wait_for(&p, NULL, (int)s * 1000, last, sizeof last)
                    : 1;
+    } else if (strcmp(script, "clock") == 0) {
+      printf("clock %llu\n", (unsigned long long)hx_clock_ns());
     } else if (strncmp(script, "hello ", 6) == 0) {
       char name[64];
       long seed = 0;
