@@ -4,6 +4,7 @@
 #include "aud_opus.h"
 
 #include <limits.h>
+#include <math.h>
 #include <opus.h>
 #include <stdlib.h>
 
@@ -26,9 +27,49 @@ struct aud_encoder {
   size_t frame_samples;
 };
 
+/* Concealment of a burst: libopus keeps about 40 ms of a lost stretch at
+ * full level, then mutes it by some 6 dB every 10 ms, so a burst of 100 ms
+ * on a busy wireless link becomes a hole in the middle of a word. Past
+ * that, the concealed signal is held up to a floor that falls
+ * CONCEAL_FADE_DB every 10 ms below the last decoded level: the same
+ * sound, fading slowly, a blur rather than a hole. The jitter buffer stops
+ * asking for concealment after 120 ms, so the floor never becomes a drone. */
+#define CONCEAL_FADE_DB 1.5f
+#define CONCEAL_MAX_GAIN 31.6f /* 30 dB: the floor never lifts plain noise */
+
 struct aud_decoder {
   OpusDecoder *dec; /* owned */
+  float last_rms;   /* of the last frame decoded from a packet */
+  uint32_t concealed; /* samples concealed since then */
+  float gain;         /* applied at the end of the last concealment */
 };
+
+static float rms_of(const int16_t *pcm, size_t n)
+{
+  double sum = 0;
+  for (size_t i = 0; i < n; i++)
+    sum += (double)pcm[i] * pcm[i];
+  return n ? (float)sqrt(sum / (double)n) : 0.0f;
+}
+
+/* Lifts concealed pcm towards the fading floor, ramping the gain across
+ * the chunk so it never clicks. */
+static void hold_up_concealment(struct aud_decoder *d, int16_t *pcm, size_t n)
+{
+  d->concealed += (uint32_t)n;
+  float fade_db = CONCEAL_FADE_DB * (float)d->concealed / (AUD_RATE / 100);
+  float floor_rms = d->last_rms * powf(10.0f, -fade_db / 20.0f);
+  float rms = rms_of(pcm, n);
+  float want = rms > 0 && floor_rms > rms ? floor_rms / rms : 1.0f;
+  if (want > CONCEAL_MAX_GAIN)
+    want = CONCEAL_MAX_GAIN;
+  for (size_t i = 0; i < n; i++) {
+    float g = d->gain + (want - d->gain) * (float)(i + 1) / (float)n;
+    float v = (float)pcm[i] * g;
+    pcm[i] = (int16_t)(v > 32767.0f ? 32767.0f : v < -32768.0f ? -32768.0f : v);
+  }
+  d->gain = want;
+}
 
 static int encoder_ctl_failed(int ret)
 {
@@ -135,6 +176,7 @@ int aud_decoder_create(struct aud_decoder **out)
   if (!d)
     return HX_ERR_NOMEM;
   int err = OPUS_OK;
+  d->gain = 1.0f;
   d->dec = opus_decoder_create(AUD_RATE, 1, &err);
   if (!d->dec || err != OPUS_OK) {
     hx_log(HX_LOG_ERROR, "opus", "cannot create decoder: %s", opus_strerror(err));
@@ -175,6 +217,13 @@ static int decoder_run(struct aud_decoder *d, const uint8_t *data, size_t len, i
   if (n < 0)
     return HX_ERR_CODEC;
   *samples = (size_t)n;
+  if (data) {
+    d->last_rms = rms_of(pcm, (size_t)n);
+    d->concealed = 0;
+    d->gain = 1.0f;
+  } else {
+    hold_up_concealment(d, pcm, (size_t)n);
+  }
   return HX_OK;
 }
 

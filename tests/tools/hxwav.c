@@ -14,7 +14,8 @@
  *                                       sentence, which one global lag
  *                                       would count as a difference.
  *   hxwav gap REF.wav REC.wav           longest run of silence (ms) in REC
- *                                       where REF, aligned, has speech
+ *                                       where REF, aligned piece by piece,
+ *                                       has speech
  *   hxwav duration FILE.wav             length in seconds
  *   hxwav active FILE.wav DB [START END] first and last 10 ms window (s)
  *                                       louder than DB dBFS in a span, and
@@ -250,6 +251,35 @@ static int cmd_chunks(int argc, char **argv)
   return 0;
 }
 
+/* The lag, within `around` +- reach samples, at which ref[0..len) best
+ * matches rec; around itself when nothing there correlates at least
+ * min_c (the piece was lost whole, say). */
+static long local_lag(const int16_t *ref, size_t len, const int16_t *rec, size_t nrec,
+                      long at, long around, long reach, double min_c)
+{
+  double ref_energy = 0;
+  for (size_t i = 0; i < len; i++)
+    ref_energy += (double)ref[i] * ref[i];
+  double best = min_c;
+  long best_lag = around;
+  for (long lag = around - reach; lag <= around + reach; lag++) {
+    long off = at + lag;
+    if (off < 0 || (size_t)off + len > nrec)
+      continue;
+    double c = correlation_at(ref, ref_energy, rec, (size_t)off, len);
+    if (c > best) {
+      best = c;
+      best_lag = lag;
+    }
+  }
+  return best_lag;
+}
+
+/* Longest silence in rec where ref has speech, judged in overlapping
+ * half-second pieces, each aligned on its own near the global lag: an
+ * adaptive receiver may move its delay mid-sentence (a late packet, a
+ * burst), and one global lag would count the shifted words as silence.
+ * A hole of up to a quarter second lies whole inside some piece. */
 static int cmd_gap(int argc, char **argv)
 {
   if (argc < 4) {
@@ -268,20 +298,29 @@ static int cmd_gap(int argc, char **argv)
   }
   /* 10 ms windows: speech in the reference is louder than -40 dBFS; silence
    * in the recording is quieter than -55 dBFS. */
-  const size_t win = XCORR_RATE / 100;
+  const size_t win = XCORR_RATE / 100, piece = XCORR_RATE / 2, hop = XCORR_RATE / 4;
+  const long reach = XCORR_RATE * 3 / 10;
   const double speech = 32768 * 0.01, quiet = 32768 * 0.00178;
-  int run = 0, longest = 0;
-  for (size_t i = 0; i + win <= nref; i += win) {
-    long j = (long)i + m.lag;
-    if (j < 0 || (size_t)j + win > nrec)
+  int longest = 0;
+  size_t s, e;
+  speech_span(ref, nref, &s, &e);
+  for (size_t at = s; at + piece <= e; at += hop) {
+    if (window_rms(ref + at, piece) < speech)
       continue;
-    if (window_rms(ref + i, win) < speech) {
-      run = 0;
-      continue;
+    long lag = local_lag(ref + at, piece, rec, nrec, (long)at, m.lag, reach, 0.3);
+    int run = 0;
+    for (size_t i = at; i + win <= at + piece; i += win) {
+      long j = (long)i + lag;
+      if (j < 0 || (size_t)j + win > nrec)
+        continue;
+      if (window_rms(ref + i, win) < speech) {
+        run = 0;
+        continue;
+      }
+      run = window_rms(rec + j, win) < quiet ? run + 1 : 0;
+      if (run > longest)
+        longest = run;
     }
-    run = window_rms(rec + j, win) < quiet ? run + 1 : 0;
-    if (run > longest)
-      longest = run;
   }
   printf("%d\n", longest * 10);
   free(ref);
