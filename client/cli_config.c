@@ -19,6 +19,14 @@ void cli_config_set_preset(struct cli_config *c, enum a11y_cue_preset p)
   memset(c->cue_set, 0, sizeof c->cue_set);
 }
 
+void cli_config_base_preset(struct cli_config *c, enum a11y_cue_preset p)
+{
+  c->preset = p;
+  for (size_t i = 0; i < A11Y_CUE_EVENT_COUNT; i++)
+    if (!c->cue_set[i])
+      c->cues.map[i] = a11y_cues_preset_mapping(p, (enum a11y_cue_event)i);
+}
+
 void cli_config_defaults(struct cli_config *c)
 {
   memset(c, 0, sizeof *c);
@@ -165,10 +173,7 @@ static void cues_setting(struct parser *p, const char *key, const char *value)
       return;
     }
     /* The preset is the base; mappings set anywhere in the file win. */
-    c->preset = preset;
-    for (size_t i = 0; i < A11Y_CUE_EVENT_COUNT; i++)
-      if (!c->cue_set[i])
-        c->cues.map[i] = a11y_cues_preset_mapping(preset, (enum a11y_cue_event)i);
+    cli_config_base_preset(c, preset);
   } else if (key_is(key, "volume")) {
     set_int(p, key, value, 0, 100, &c->cues_volume);
   } else if (strncasecmp(key, "template.", 9) == 0) {

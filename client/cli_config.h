@@ -66,6 +66,10 @@ int cli_config_load(struct cli_config *c, const char *path, cli_config_error_fn 
 int cli_config_path(const char *config_dir, const char *xdg, const char *home, char *out,
                     size_t cap);
 
+/* Makes p the preset under the mappings the file set one by one (they
+ * win, as they do over [cues] preset): what --cues does. */
+void cli_config_base_preset(struct cli_config *c, enum a11y_cue_preset p);
+
 /* Sets every mapping from the preset (templates stay). */
 void cli_config_set_preset(struct cli_config *c, enum a11y_cue_preset p);
 

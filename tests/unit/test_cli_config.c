@@ -84,6 +84,23 @@ static void config_good_file_sets_every_section(void **state)
   assert_string_equal(c.keys.key[CLI_KEY_MUTE], "Alt+w");
 }
 
+/* --cues replaces the file's preset, not the events the file mapped one
+ * by one. */
+static void config_base_preset_keeps_the_events_the_file_mapped(void **state)
+{
+  (void)state;
+  struct cli_config c;
+  struct errors e;
+  assert_int_equal(parse(&c, "[cues]\npreset = verbose\nleave = text\n", &e), 0);
+  cli_config_base_preset(&c, A11Y_CUE_QUIET);
+  assert_int_equal(c.preset, A11Y_CUE_QUIET);
+  assert_int_equal(c.cues.map[A11Y_CUE_JOIN], A11Y_CUE_EARCON);
+  assert_int_equal(c.cues.map[A11Y_CUE_SPEAKING_START], 0);
+  assert_int_equal(c.cues.map[A11Y_CUE_LEAVE], A11Y_CUE_TEXT);
+  assert_true(c.cue_set[A11Y_CUE_LEAVE]);
+  assert_false(c.cue_set[A11Y_CUE_JOIN]);
+}
+
 /* Each mistake names the file and its line, and that setting keeps its
  * default while the rest of the file still applies. */
 static void config_each_mistake_names_its_line_and_keeps_the_default(void **state)
@@ -233,6 +250,7 @@ int main(void)
       cmocka_unit_test(config_each_mistake_names_its_line_and_keeps_the_default),
       cmocka_unit_test(config_unknown_section_is_told_once_and_the_rest_applies),
       cmocka_unit_test(config_hostile_bytes_are_refused_line_by_line),
+      cmocka_unit_test(config_base_preset_keeps_the_events_the_file_mapped),
       cmocka_unit_test(config_load_reads_a_file_and_a_missing_one_is_no_mistake),
       cmocka_unit_test(config_path_prefers_hearth_then_xdg_then_home),
       cmocka_unit_test(config_shipped_example_parses_without_a_mistake),
