@@ -24,8 +24,17 @@ struct cli_announce {
   struct a11y_queue *queue;   /* owned */
   struct a11y_earcons *sound; /* owned */
 
-  /* Earcons waiting to play, in order, and the one playing. */
-  enum a11y_earcon_id earcon_wait[EARCON_QUEUE];
+  /* The person's own sounds, by event (pcm NULL: the built-in earcon). */
+  struct {
+    int16_t *pcm; /* owned */
+    size_t n;
+  } own[A11Y_CUE_EVENT_COUNT];
+
+  /* Sounds waiting to play, in order, and the one playing. */
+  struct {
+    const int16_t *pcm;
+    size_t n;
+  } earcon_wait[EARCON_QUEUE];
   size_t earcon_count;
   const int16_t *earcon_pcm; /* NULL: none playing */
   size_t earcon_len, earcon_pos;
@@ -117,20 +126,28 @@ void cli_announce_destroy(struct cli_announce *a)
   a11y_tts_destroy(a->tts);
   a11y_queue_destroy(a->queue);
   a11y_earcons_destroy(a->sound);
+  for (size_t i = 0; i < A11Y_CUE_EVENT_COUNT; i++)
+    free(a->own[i].pcm);
   free(a);
 }
 
 static uint64_t now_ms(void) { return hx_clock_ns() / 1000000u; }
 
-static void queue_earcon(struct cli_announce *a, enum a11y_earcon_id id)
+static void queue_earcon(struct cli_announce *a, enum a11y_cue_event ev)
 {
+  const int16_t *pcm = a->own[ev].pcm;
+  size_t n = a->own[ev].n;
+  if (!pcm && a11y_earcons_get(a->sound, a11y_cues_earcon(ev), &pcm, &n) != HX_OK)
+    return;
   /* A burst of joins is one sound, not a drum roll. */
   for (size_t i = 0; i < a->earcon_count; i++) {
-    if (a->earcon_wait[i] == id)
+    if (a->earcon_wait[i].pcm == pcm)
       return;
   }
-  if (a->earcon_count < EARCON_QUEUE)
-    a->earcon_wait[a->earcon_count++] = id;
+  if (a->earcon_count < EARCON_QUEUE) {
+    a->earcon_wait[a->earcon_count].pcm = pcm;
+    a->earcon_wait[a->earcon_count++].n = n;
+  }
 }
 
 static void queue_speech(struct cli_announce *a, enum a11y_cue_event ev, const char *text)
@@ -152,7 +169,7 @@ int cli_announce_say(struct cli_announce *a, enum a11y_cue_event ev, unsigned ou
   if (!a->tts && (outputs & A11Y_CUE_SPEECH))
     outputs = (outputs & ~(unsigned)A11Y_CUE_SPEECH) | A11Y_CUE_TEXT;
   if (outputs & A11Y_CUE_EARCON)
-    queue_earcon(a, a11y_cues_earcon(ev));
+    queue_earcon(a, ev);
   if (outputs & A11Y_CUE_TEXT)
     a->print(a->userdata, line);
   if (outputs & A11Y_CUE_SPEECH)
@@ -197,11 +214,10 @@ static void next_earcon(struct cli_announce *a)
 {
   if (a->earcon_pcm || a->earcon_count == 0)
     return;
-  enum a11y_earcon_id id = a->earcon_wait[0];
-  memmove(&a->earcon_wait[0], &a->earcon_wait[1], --a->earcon_count * sizeof a->earcon_wait[0]);
-  if (a11y_earcons_get(a->sound, id, &a->earcon_pcm, &a->earcon_len) != HX_OK)
-    a->earcon_pcm = NULL;
+  a->earcon_pcm = a->earcon_wait[0].pcm;
+  a->earcon_len = a->earcon_wait[0].n;
   a->earcon_pos = 0;
+  memmove(&a->earcon_wait[0], &a->earcon_wait[1], --a->earcon_count * sizeof a->earcon_wait[0]);
 }
 
 static int16_t saturate(float v)
@@ -297,9 +313,35 @@ int cli_announce_set_voice(struct cli_announce *a, const struct a11y_tts_voice *
   return a->tts ? a11y_tts_set_voice(a->tts, v) : HX_ERR_STATE;
 }
 
-int cli_announce_set_earcon_wav(struct cli_announce *a, enum a11y_earcon_id id, const char *path)
+/* Stops and forgets every play of a sound about to be freed. */
+static void drop_sound(struct cli_announce *a, const int16_t *pcm)
 {
-  /* The playing sound may be the one replaced: stop it first. */
-  a->earcon_pcm = NULL;
-  return a11y_earcons_load_wav(a->sound, id, path);
+  if (!pcm)
+    return;
+  if (a->earcon_pcm == pcm)
+    a->earcon_pcm = NULL;
+  size_t kept = 0;
+  for (size_t i = 0; i < a->earcon_count; i++) {
+    if (a->earcon_wait[i].pcm != pcm)
+      a->earcon_wait[kept++] = a->earcon_wait[i];
+  }
+  a->earcon_count = kept;
+}
+
+int cli_announce_set_sound(struct cli_announce *a, enum a11y_cue_event ev, const char *path)
+{
+  if ((unsigned)ev >= A11Y_CUE_EVENT_COUNT)
+    return HX_ERR_INVALID;
+  int16_t *pcm = NULL;
+  size_t n = 0;
+  if (path) {
+    int status = a11y_earcon_load_wav(path, &pcm, &n);
+    if (status != HX_OK)
+      return status;
+  }
+  drop_sound(a, a->own[ev].pcm);
+  free(a->own[ev].pcm);
+  a->own[ev].pcm = pcm;
+  a->own[ev].n = n;
+  return HX_OK;
 }

@@ -97,7 +97,9 @@ void cli_announce_set_cues(struct cli_announce *a, const struct a11y_cues *cues)
 /* Voice for later utterances; HX_ERR_INVALID when out of range (use
  * a11y_tts_voice_check for the message), HX_ERR_STATE without speech. */
 int cli_announce_set_voice(struct cli_announce *a, const struct a11y_tts_voice *v);
-/* Points an event's earcon at the person's own WAV (see a11y_earcons). */
-int cli_announce_set_earcon_wav(struct cli_announce *a, enum a11y_earcon_id id, const char *path);
+/* Plays the person's own WAV for an event instead of its earcon (path as
+ * given: no ~ here), or the earcon again when path is NULL. On error (as
+ * a11y_earcon_load_wav) the event keeps the sound it had. */
+int cli_announce_set_sound(struct cli_announce *a, enum a11y_cue_event ev, const char *path);
 
 #endif

@@ -188,6 +188,16 @@ static void cues_setting(struct parser *p, const char *key, const char *value)
       complain(p, "%s: a template is at most %d bytes of text and knows only {name}, {room}, "
                "{count}, {people} and {text}; keeping the default.", key,
                A11Y_CUE_TEMPLATE_MAX - 1);
+  } else if (strncasecmp(key, "sound.", 6) == 0) {
+    if (a11y_cues_event_parse(key + 6, &ev) != HX_OK) {
+      shown(s, sizeof s, key + 6);
+      complain(p, "%s is not an event; the events are %s.", s, event_list);
+      return;
+    }
+    if (strcmp(value, "default") == 0)
+      c->sound[ev][0] = '\0';
+    else
+      set_text(p, key, value, c->sound[ev], sizeof c->sound[ev]);
   } else if (a11y_cues_event_parse(key, &ev) == HX_OK) {
     unsigned outputs;
     if (a11y_cues_mapping_parse(value, &outputs) != HX_OK) {
@@ -202,7 +212,7 @@ static void cues_setting(struct parser *p, const char *key, const char *value)
     c->cue_set[ev] = true;
   } else {
     unknown_key(p, key, "cues", "preset, volume, an event name (join, leave, speaking-start, "
-                "...) and template.EVENT");
+                "...), template.EVENT and sound.EVENT");
   }
 }
 
@@ -364,6 +374,16 @@ int cli_config_load(struct cli_config *c, const char *path, cli_config_error_fn 
   int rc = cli_config_parse(c, buf, len, path, on_error, userdata, errors);
   free(buf);
   return rc;
+}
+
+int cli_config_expand_home(const char *path, const char *home, char *out, size_t cap)
+{
+  if (path[0] != '~' || (path[1] != '\0' && path[1] != '/'))
+    return hx_strlcpy(out, path, cap);
+  if (!home || !*home)
+    return HX_ERR_NOT_FOUND;
+  int n = snprintf(out, cap, "%s%s", home, path + 1);
+  return n < 0 || (size_t)n >= cap ? HX_ERR_TOO_BIG : HX_OK;
 }
 
 int cli_config_path(const char *config_dir, const char *xdg, const char *home, char *out,

@@ -50,7 +50,7 @@ void cli_front_cue(void *front, enum a11y_cue_event cue, const char *line);
 void cli_front_mix(void *front, int16_t *frame, size_t n);
 
 /* Runs the settings and announcement commands (/repeat, /silence, /hand,
- * /volume, /speech, /rate, /voice, /cue, /cues, /keys). False when cmd is
+ * /volume, /speech, /rate, /voice, /cue, /cue-sound, /cues, /keys). False when cmd is
  * none of them. */
 bool cli_front_command(struct cli_front *f, const struct cli_command *cmd);
 
