@@ -131,14 +131,15 @@ static void speech_setting(struct parser *p, const char *key, const char *value)
 {
   struct cli_config *c = p->c;
   if (key_is(key, "backend")) {
-    if (strcasecmp(value, "espeak") == 0 || strcasecmp(value, "none") == 0) {
+    if (strcasecmp(value, "espeak") == 0 || strcasecmp(value, "speechd") == 0 ||
+        strcasecmp(value, "none") == 0) {
       hx_strlcpy(c->backend, value, sizeof c->backend);
       for (char *q = c->backend; *q; q++)
         *q = (char)tolower((unsigned char)*q);
     } else {
       char s[128];
       shown(s, sizeof s, value);
-      complain(p, "backend %s is not espeak or none; keeping %s.", s, c->backend);
+      complain(p, "backend %s is not espeak, speechd or none; keeping %s.", s, c->backend);
     }
   } else if (key_is(key, "voice")) {
     set_text(p, key, value, c->voice, sizeof c->voice);

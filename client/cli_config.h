@@ -25,7 +25,7 @@ struct cli_config {
   char output[256]; /* "" = the default device */
   int room_volume;  /* percent, 0..100 */
   /* [speech] */
-  char backend[16]; /* "espeak" or "none" */
+  char backend[16]; /* "espeak", "speechd" or "none" */
   char voice[64];   /* "" = chosen by language */
   char language[32];
   int rate;   /* words per minute, 80..450 */

@@ -82,16 +82,20 @@ static int open_announce(struct cli_front *f)
   ac.volume[CLI_ANNOUNCE_SPEECH] = f->cfg.volume;
   ac.volume[CLI_ANNOUNCE_CUES] = f->cfg.cues_volume;
   ac.volume[CLI_ANNOUNCE_ROOM] = f->cfg.room_volume;
-  int rc = cli_announce_backend_parse(f->cfg.backend, &ac.backend);
-  if (rc == HX_ERR_NOT_FOUND)
-    cli_front_print(f, "Speech-dispatcher support is not built in this version; speech is off "
-                       "and events are printed for your screen reader.");
-  if (rc != HX_OK)
+  if (cli_announce_backend_parse(f->cfg.backend, &ac.backend) != HX_OK)
     ac.backend = CLI_SPEECH_NONE;
-  rc = cli_announce_create(&ac, announce_print, f, &f->announce);
-  if (rc != HX_OK && ac.backend == CLI_SPEECH_ESPEAK) {
+  /* Started for a person who just has it installed; one who named an
+   * address (SPEECHD_ADDRESS) gets that one or none. */
+  const char *address = getenv("SPEECHD_ADDRESS");
+  ac.speechd_autospawn = !address || !*address;
+  int rc = cli_announce_create(&ac, announce_print, f, &f->announce);
+  if (rc != HX_OK && ac.backend == CLI_SPEECH_ESPEAK)
     cli_front_print(f, "Speech is off: espeak-ng cannot start (is libespeak-ng and its voice "
                        "data installed?). Events are printed instead.");
+  if (rc != HX_OK && ac.backend == CLI_SPEECH_SPEECHD)
+    cli_front_print(f, "speech-dispatcher is not running; announcements are printed only. "
+                       "Start it or use --speech espeak.");
+  if (rc != HX_OK && ac.backend != CLI_SPEECH_NONE) {
     ac.backend = CLI_SPEECH_NONE;
     rc = cli_announce_create(&ac, announce_print, f, &f->announce);
   }
@@ -350,7 +354,11 @@ static void apply_voice(struct cli_front *f)
   if (a11y_tts_voice_check(&v, why, sizeof why) != HX_OK)
     cli_front_print(f, why);
   f->cfg.rate = v.rate_wpm;
-  if (cli_announce_set_voice(f->announce, &v) != HX_OK && cli_announce_has_speech(f->announce))
+  if (cli_announce_backend(f->announce) == CLI_SPEECH_SPEECHD)
+    cli_front_print(f, "speech-dispatcher speaks in its own voice and rate; change them in its "
+                       "settings (spd-conf).");
+  else if (cli_announce_set_voice(f->announce, &v) != HX_OK &&
+           cli_announce_has_speech(f->announce))
     cli_front_print(f, "That voice cannot be used; keeping the one before.");
 }
 

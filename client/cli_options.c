@@ -149,8 +149,9 @@ static int apply(struct cli_options *o, enum opt_id id, const char *opt, const c
     o->config = value;
     return HX_OK;
   case OPT_SPEECH:
-    if (strcmp(value, "espeak") != 0 && strcmp(value, "none") != 0)
-      return fail(err, cap, "bad --speech \"%s\": use espeak or none", value);
+    if (strcmp(value, "espeak") != 0 && strcmp(value, "speechd") != 0 &&
+        strcmp(value, "none") != 0)
+      return fail(err, cap, "bad --speech \"%s\": use espeak, speechd or none", value);
     o->speech = value;
     return HX_OK;
   case OPT_CUES:
@@ -310,7 +311,9 @@ void cli_options_usage(FILE *out)
         "                         terminal)\n"
         "  --json                 print each event as one JSON object a line\n"
         "  --config FILE          read settings from FILE instead of hearth.conf\n"
-        "  --speech espeak|none   speak events, or not (overrides hearth.conf)\n"
+        "  --speech espeak|speechd|none\n"
+        "                         speak events with espeak-ng, through\n"
+        "                         speech-dispatcher, or not (overrides hearth.conf)\n"
         "  --cues quiet|normal|verbose\n"
         "                         how much each event is told (overrides the preset\n"
         "                         of hearth.conf; its lines for single events stay)\n"

@@ -55,7 +55,7 @@ struct cli_options {
   bool plain;         /* plain lines, no escape sequences, no line editor */
   bool json;          /* one JSON object per event, for bots */
   const char *config; /* NULL: the usual hearth.conf */
-  const char *speech; /* NULL: as hearth.conf says; "espeak" or "none" */
+  const char *speech; /* NULL: as hearth.conf says; "espeak", "speechd" or "none" */
   bool has_cues;      /* --cues given: it replaces [cues] preset */
   enum a11y_cue_preset cues;
 };

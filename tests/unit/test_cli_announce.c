@@ -243,7 +243,8 @@ static void backend_names_parse(void **state)
   assert_int_equal(b, CLI_SPEECH_ESPEAK);
   assert_int_equal(cli_announce_backend_parse("none", &b), HX_OK);
   assert_int_equal(b, CLI_SPEECH_NONE);
-  assert_int_equal(cli_announce_backend_parse("speechd", &b), HX_ERR_NOT_FOUND);
+  assert_int_equal(cli_announce_backend_parse("speechd", &b), HX_OK);
+  assert_int_equal(b, CLI_SPEECH_SPEECHD);
   assert_int_equal(cli_announce_backend_parse("say", &b), HX_ERR_INVALID);
   enum cli_announce_channel ch;
   assert_int_equal(cli_announce_channel_parse("cues", &ch), HX_OK);

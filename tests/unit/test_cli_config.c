@@ -123,6 +123,15 @@ static void config_sound_points_an_event_at_a_file_or_back_to_default(void **sta
   assert_string_equal(c.sound[A11Y_CUE_JOIN], "");
 }
 
+static void config_backend_speechd_is_accepted(void **state)
+{
+  (void)state;
+  struct cli_config c;
+  struct errors e;
+  assert_int_equal(parse(&c, "[speech]\nbackend = SpeechD\n", &e), 0);
+  assert_string_equal(c.backend, "speechd");
+}
+
 static void config_expand_home_only_at_the_start(void **state)
 {
   (void)state;
@@ -154,7 +163,7 @@ static void config_each_mistake_names_its_line_and_keeps_the_default(void **stat
                                   "to 450; keeping 175."},
       {"[speech]\n\nrate = 9000\n", "hearth.conf line 3: rate \"9000\""},
       {"[speech]\npitch = -1\n", "line 2: pitch"},
-      {"[speech]\nbackend = festival\n", "line 2: backend \"festival\" is not espeak or none"},
+      {"[speech]\nbackend = festival\n", "line 2: backend \"festival\" is not espeak, speechd or none"},
       {"[speach]\nrate = 200\n", "line 1: [speach] is not a section"},
       {"[audio\n", "line 1: a section name is written [name]"},
       {"rate = 200\n", "line 1: this setting comes before any section"},
@@ -293,6 +302,7 @@ int main(void)
       cmocka_unit_test(config_base_preset_keeps_the_events_the_file_mapped),
       cmocka_unit_test(config_sound_points_an_event_at_a_file_or_back_to_default),
       cmocka_unit_test(config_expand_home_only_at_the_start),
+      cmocka_unit_test(config_backend_speechd_is_accepted),
       cmocka_unit_test(config_load_reads_a_file_and_a_missing_one_is_no_mistake),
       cmocka_unit_test(config_path_prefers_hearth_then_xdg_then_home),
       cmocka_unit_test(config_shipped_example_parses_without_a_mistake),
