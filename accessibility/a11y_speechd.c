@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "a11y_text.h"
 #include "hx_err.h"
@@ -117,6 +118,17 @@ int a11y_speechd_create(const char *client_name, bool autospawn, struct a11y_spe
     hx_log(HX_LOG_INFO, LOG_MODULE, "no speech-dispatcher address: %s",
            error ? error : "unknown");
     free(error);
+    return HX_ERR_NOT_FOUND;
+  }
+  /* No socket and nobody to start the server: libspeechd would only fail,
+   * and it leaks a little on that path. */
+  struct stat st;
+  if (!autospawn && address->method == SPD_METHOD_UNIX_SOCKET &&
+      (!address->unix_socket_name || stat(address->unix_socket_name, &st) != 0 ||
+       !S_ISSOCK(st.st_mode))) {
+    hx_log(HX_LOG_INFO, LOG_MODULE, "no speech-dispatcher socket at %s",
+           address->unix_socket_name ? address->unix_socket_name : "(none)");
+    SPDConnectionAddress__free(address);
     return HX_ERR_NOT_FOUND;
   }
   SPDConnection *conn =

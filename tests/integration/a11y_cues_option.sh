@@ -28,12 +28,13 @@ start_server
 ADA_T0=$(now)
 start_client Ada --config "$T/shared.conf" --speech espeak --cues quiet \
   --audio-in "$T/quiet.wav" --audio-out "$T/ada-heard.wav" \
-  --script "$(script '/cues\n/wait 14\n/quit\n')"
+  --script "$(script '/cues\n/wait 18\n/quit\n')"
 ADA=$LAST_PID
+wait_for "$T/Ada.out" 'You joined Lobby' 15
 CY_T0=$(now)
 start_client Cy --config "$T/shared.conf" --speech espeak \
   --audio-in "$T/quiet.wav" --audio-out "$T/cy-heard.wav" \
-  --script "$(script '/cues\n/wait 14\n/quit\n')"
+  --script "$(script '/cues\n/wait 18\n/quit\n')"
 CY=$LAST_PID
 wait_for "$T/Ada.out" '^Cues: quiet preset\.$' 15
 wait_for "$T/Cy.out" '^Cues: verbose preset\.$' 15
@@ -44,7 +45,7 @@ for who in Ada Cy; do
 done
 
 # Both are in; whatever their own arrivals sounded like has faded.
-wait_for "$T/Ada.out" 'Cy joined' 15
+wait_for "$T/Ada.out" '^Cy joined Lobby\. 2 people here\.$' 15
 sleep 3
 start_client Ben --no-audio --script "$(script '/wait 6\n/quit\n')"
 BEN=$LAST_PID
