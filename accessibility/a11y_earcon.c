@@ -53,7 +53,6 @@ struct sound {
 
 struct a11y_earcons {
   struct sound builtin[A11Y_EARCON_COUNT];
-  struct sound custom[A11Y_EARCON_COUNT]; /* pcm NULL: none */
 };
 
 const char *a11y_earcon_name(enum a11y_earcon_id id)
@@ -121,10 +120,8 @@ void a11y_earcons_destroy(struct a11y_earcons *e)
 {
   if (!e)
     return;
-  for (int id = 0; id < A11Y_EARCON_COUNT; id++) {
+  for (int id = 0; id < A11Y_EARCON_COUNT; id++)
     free(e->builtin[id].pcm);
-    free(e->custom[id].pcm);
-  }
   free(e);
 }
 
@@ -133,54 +130,73 @@ int a11y_earcons_get(const struct a11y_earcons *e, enum a11y_earcon_id id, const
 {
   if ((unsigned)id >= A11Y_EARCON_COUNT)
     return HX_ERR_INVALID;
-  const struct sound *s = e->custom[id].pcm ? &e->custom[id] : &e->builtin[id];
-  *pcm = s->pcm;
-  *n = s->n;
+  *pcm = e->builtin[id].pcm;
+  *n = e->builtin[id].n;
   return HX_OK;
 }
 
-/* Reads at most the first A11Y_EARCON_WAV_MAX_MS of the file, so a long
- * file is never loaded whole. */
-int a11y_earcons_load_wav(struct a11y_earcons *e, enum a11y_earcon_id id, const char *path)
+/* The resampler may give a few samples more than the file holds: a file of
+ * exactly the limit must still pass. */
+#define WAV_SLACK_MS 20
+_Static_assert(A11Y_EARCON_WAV_MAX_MS == 3000, "a11y_earcon_problem names 3 seconds");
+
+/* Asks for one sample more than allowed: getting it means too long. */
+int a11y_earcon_load_wav(const char *path, int16_t **pcm, size_t *n)
 {
-  if ((unsigned)id >= A11Y_EARCON_COUNT || !path)
+  *pcm = NULL;
+  *n = 0;
+  if (!path || !*path)
     return HX_ERR_INVALID;
   struct aud_wav_reader *r;
   int status = aud_wav_open_read(path, A11Y_EARCON_RATE_HZ, &r);
   if (status != HX_OK)
     return status;
-  size_t cap = ms_to_samples(A11Y_EARCON_WAV_MAX_MS), n = 0;
-  int16_t *pcm = malloc(cap * sizeof *pcm);
-  if (!pcm) {
+  size_t limit = ms_to_samples(A11Y_EARCON_WAV_MAX_MS);
+  size_t cap = limit + ms_to_samples(WAV_SLACK_MS) + 1, got_total = 0;
+  int16_t *buf = malloc(cap * sizeof *buf);
+  if (!buf) {
     aud_wav_close_read(r);
     return HX_ERR_NOMEM;
   }
-  while (n < cap) {
+  while (got_total < cap) {
     size_t got;
-    status = aud_wav_read(r, pcm + n, cap - n, &got);
+    status = aud_wav_read(r, buf + got_total, cap - got_total, &got);
     if (status != HX_OK || got == 0)
       break;
-    n += got;
+    got_total += got;
   }
   aud_wav_close_read(r);
-  if (status == HX_OK && n == 0)
+  if (status == HX_OK && got_total == cap)
+    status = HX_ERR_TOO_BIG;
+  else if (status == HX_OK && got_total == 0)
     status = HX_ERR_INVALID;
   if (status != HX_OK) {
-    free(pcm);
+    free(buf);
     return status;
   }
-  free(e->custom[id].pcm);
-  e->custom[id].pcm = pcm;
-  e->custom[id].n = n;
+  *pcm = buf;
+  *n = got_total < limit ? got_total : limit;
   return HX_OK;
 }
 
-int a11y_earcons_reset(struct a11y_earcons *e, enum a11y_earcon_id id)
+const char *a11y_earcon_problem(int err)
 {
-  if ((unsigned)id >= A11Y_EARCON_COUNT)
-    return HX_ERR_INVALID;
-  free(e->custom[id].pcm);
-  e->custom[id].pcm = NULL;
-  e->custom[id].n = 0;
-  return HX_OK;
+  switch (err) {
+  case HX_OK:
+    return "is fine";
+  case HX_ERR_IO:
+    return "cannot be opened";
+  case HX_ERR_FORMAT:
+    return "is not a 16-bit PCM WAV file";
+  case HX_ERR_TRUNCATED:
+    return "is cut short";
+  case HX_ERR_TOO_BIG:
+    return "is longer than 3 seconds";
+  case HX_ERR_INVALID:
+    return "has no sound in it";
+  case HX_ERR_NOMEM:
+    return "does not fit in memory";
+  default:
+    return "cannot be played";
+  }
 }

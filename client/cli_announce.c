@@ -20,12 +20,24 @@ struct cli_announce {
   cli_announce_print_fn print;
   void *userdata;
 
-  struct a11y_tts *tts;       /* owned; NULL with CLI_SPEECH_NONE */
+  struct a11y_tts *tts;       /* owned; only with CLI_SPEECH_ESPEAK */
+  struct a11y_speechd *spd;   /* owned; only with CLI_SPEECH_SPEECHD */
+  bool spd_lost_told;         /* the line saying it went away was printed */
+  char spd_last[A11Y_QUEUE_TEXT_MAX]; /* for /repeat */
   struct a11y_queue *queue;   /* owned */
   struct a11y_earcons *sound; /* owned */
 
-  /* Earcons waiting to play, in order, and the one playing. */
-  enum a11y_earcon_id earcon_wait[EARCON_QUEUE];
+  /* The person's own sounds, by event (pcm NULL: the built-in earcon). */
+  struct {
+    int16_t *pcm; /* owned */
+    size_t n;
+  } own[A11Y_CUE_EVENT_COUNT];
+
+  /* Sounds waiting to play, in order, and the one playing. */
+  struct {
+    const int16_t *pcm;
+    size_t n;
+  } earcon_wait[EARCON_QUEUE];
   size_t earcon_count;
   const int16_t *earcon_pcm; /* NULL: none playing */
   size_t earcon_len, earcon_pos;
@@ -55,11 +67,15 @@ int cli_announce_backend_parse(const char *s, enum cli_speech_backend *out)
     *out = CLI_SPEECH_ESPEAK;
     return HX_OK;
   }
+  if (strcmp(s, "speechd") == 0) {
+    *out = CLI_SPEECH_SPEECHD;
+    return HX_OK;
+  }
   if (strcmp(s, "none") == 0) {
     *out = CLI_SPEECH_NONE;
     return HX_OK;
   }
-  return strcmp(s, "speechd") == 0 ? HX_ERR_NOT_FOUND : HX_ERR_INVALID;
+  return HX_ERR_INVALID;
 }
 
 int cli_announce_channel_parse(const char *s, enum cli_announce_channel *out)
@@ -102,6 +118,8 @@ int cli_announce_create(const struct cli_announce_config *cfg, cli_announce_prin
     status = a11y_earcons_create(&a->sound);
   if (status == HX_OK && a->backend == CLI_SPEECH_ESPEAK)
     status = a11y_tts_create(&cfg->voice, SPEECH_BUFFER_MS, &a->tts);
+  if (status == HX_OK && a->backend == CLI_SPEECH_SPEECHD)
+    status = a11y_speechd_create("hearth", cfg->speechd_autospawn, &a->spd);
   if (status != HX_OK) {
     cli_announce_destroy(a);
     return status;
@@ -115,26 +133,47 @@ void cli_announce_destroy(struct cli_announce *a)
   if (!a)
     return;
   a11y_tts_destroy(a->tts);
+  a11y_speechd_destroy(a->spd);
   a11y_queue_destroy(a->queue);
   a11y_earcons_destroy(a->sound);
+  for (size_t i = 0; i < A11Y_CUE_EVENT_COUNT; i++)
+    free(a->own[i].pcm);
   free(a);
 }
 
 static uint64_t now_ms(void) { return hx_clock_ns() / 1000000u; }
 
-static void queue_earcon(struct cli_announce *a, enum a11y_earcon_id id)
+static void queue_earcon(struct cli_announce *a, enum a11y_cue_event ev)
 {
+  const int16_t *pcm = a->own[ev].pcm;
+  size_t n = a->own[ev].n;
+  if (!pcm && a11y_earcons_get(a->sound, a11y_cues_earcon(ev), &pcm, &n) != HX_OK)
+    return;
   /* A burst of joins is one sound, not a drum roll. */
   for (size_t i = 0; i < a->earcon_count; i++) {
-    if (a->earcon_wait[i] == id)
+    if (a->earcon_wait[i].pcm == pcm)
       return;
   }
-  if (a->earcon_count < EARCON_QUEUE)
-    a->earcon_wait[a->earcon_count++] = id;
+  if (a->earcon_count < EARCON_QUEUE) {
+    a->earcon_wait[a->earcon_count].pcm = pcm;
+    a->earcon_wait[a->earcon_count++].n = n;
+  }
+}
+
+/* speech-dispatcher keeps its own queue: news about the person cancels
+ * and goes first, room events wait their turn there. */
+static void send_speechd(struct cli_announce *a, enum a11y_cue_event ev, const char *text)
+{
+  hx_strlcpy(a->spd_last, text, sizeof a->spd_last);
+  a11y_speechd_say(a->spd, text, a11y_cues_urgent(ev));
 }
 
 static void queue_speech(struct cli_announce *a, enum a11y_cue_event ev, const char *text)
 {
+  if (a->spd) {
+    send_speechd(a, ev, text);
+    return;
+  }
   struct a11y_queue_item item = {
       .kind = (int)ev, .urgent = a11y_cues_urgent(ev), .coalesce = a11y_cues_coalesces(ev),
       .count = 1};
@@ -149,10 +188,15 @@ int cli_announce_say(struct cli_announce *a, enum a11y_cue_event ev, unsigned ou
 {
   if ((unsigned)ev >= A11Y_CUE_EVENT_COUNT || !line)
     return HX_ERR_INVALID;
-  if (!a->tts && (outputs & A11Y_CUE_SPEECH))
+  if (a->spd && !a->spd_lost_told && a11y_speechd_lost(a->spd)) {
+    a->spd_lost_told = true;
+    a->print(a->userdata, "speech-dispatcher stopped; announcements are printed only. Start it "
+                          "and Hearth again, or use --speech espeak.");
+  }
+  if (!cli_announce_has_speech(a) && (outputs & A11Y_CUE_SPEECH))
     outputs = (outputs & ~(unsigned)A11Y_CUE_SPEECH) | A11Y_CUE_TEXT;
   if (outputs & A11Y_CUE_EARCON)
-    queue_earcon(a, a11y_cues_earcon(ev));
+    queue_earcon(a, ev);
   if (outputs & A11Y_CUE_TEXT)
     a->print(a->userdata, line);
   if (outputs & A11Y_CUE_SPEECH)
@@ -170,7 +214,12 @@ int cli_announce_event(struct cli_announce *a, enum a11y_cue_event ev,
   return cli_announce_say(a, ev, a->cues.map[ev], line);
 }
 
-bool cli_announce_has_speech(const struct cli_announce *a) { return a->tts != NULL; }
+bool cli_announce_has_speech(const struct cli_announce *a)
+{
+  return a->tts != NULL || (a->spd != NULL && !a11y_speechd_lost(a->spd));
+}
+
+enum cli_speech_backend cli_announce_backend(const struct cli_announce *a) { return a->backend; }
 
 /* Moves the queue on: the utterance heard in full ends, the next starts. */
 static void advance_speech(struct cli_announce *a)
@@ -197,11 +246,10 @@ static void next_earcon(struct cli_announce *a)
 {
   if (a->earcon_pcm || a->earcon_count == 0)
     return;
-  enum a11y_earcon_id id = a->earcon_wait[0];
-  memmove(&a->earcon_wait[0], &a->earcon_wait[1], --a->earcon_count * sizeof a->earcon_wait[0]);
-  if (a11y_earcons_get(a->sound, id, &a->earcon_pcm, &a->earcon_len) != HX_OK)
-    a->earcon_pcm = NULL;
+  a->earcon_pcm = a->earcon_wait[0].pcm;
+  a->earcon_len = a->earcon_wait[0].n;
   a->earcon_pos = 0;
+  memmove(&a->earcon_wait[0], &a->earcon_wait[1], --a->earcon_count * sizeof a->earcon_wait[0]);
 }
 
 static int16_t saturate(float v)
@@ -254,12 +302,19 @@ void cli_announce_silence(struct cli_announce *a)
   a11y_queue_silence(a->queue);
   if (a->tts)
     a11y_tts_cancel(a->tts);
+  if (a->spd)
+    a11y_speechd_cancel(a->spd);
   a->earcon_count = 0;
   a->earcon_pcm = NULL;
 }
 
 int cli_announce_repeat(struct cli_announce *a)
 {
+  if (a->spd) {
+    if (!a->spd_last[0])
+      return HX_ERR_NOT_FOUND;
+    return a11y_speechd_say(a->spd, a->spd_last, true);
+  }
   if (!a->tts)
     return HX_ERR_STATE;
   bool interrupt;
@@ -271,6 +326,8 @@ int cli_announce_repeat(struct cli_announce *a)
 
 bool cli_announce_speaking(const struct cli_announce *a)
 {
+  if (a->spd)
+    return !a11y_speechd_idle(a->spd);
   return a11y_queue_playing(a->queue) || a11y_queue_waiting(a->queue) > 0;
 }
 
@@ -297,9 +354,35 @@ int cli_announce_set_voice(struct cli_announce *a, const struct a11y_tts_voice *
   return a->tts ? a11y_tts_set_voice(a->tts, v) : HX_ERR_STATE;
 }
 
-int cli_announce_set_earcon_wav(struct cli_announce *a, enum a11y_earcon_id id, const char *path)
+/* Stops and forgets every play of a sound about to be freed. */
+static void drop_sound(struct cli_announce *a, const int16_t *pcm)
 {
-  /* The playing sound may be the one replaced: stop it first. */
-  a->earcon_pcm = NULL;
-  return a11y_earcons_load_wav(a->sound, id, path);
+  if (!pcm)
+    return;
+  if (a->earcon_pcm == pcm)
+    a->earcon_pcm = NULL;
+  size_t kept = 0;
+  for (size_t i = 0; i < a->earcon_count; i++) {
+    if (a->earcon_wait[i].pcm != pcm)
+      a->earcon_wait[kept++] = a->earcon_wait[i];
+  }
+  a->earcon_count = kept;
+}
+
+int cli_announce_set_sound(struct cli_announce *a, enum a11y_cue_event ev, const char *path)
+{
+  if ((unsigned)ev >= A11Y_CUE_EVENT_COUNT)
+    return HX_ERR_INVALID;
+  int16_t *pcm = NULL;
+  size_t n = 0;
+  if (path) {
+    int status = a11y_earcon_load_wav(path, &pcm, &n);
+    if (status != HX_OK)
+      return status;
+  }
+  drop_sound(a, a->own[ev].pcm);
+  free(a->own[ev].pcm);
+  a->own[ev].pcm = pcm;
+  a->own[ev].n = n;
+  return HX_OK;
 }

@@ -10,7 +10,10 @@
  * adds speech and earcons. It never waits for the speech worker.
  *
  * With the "none" backend nothing is spoken: an event mapped to speech
- * prints its line instead, for the screen reader to read.
+ * prints its line instead, for the screen reader to read. With "speechd"
+ * speech goes to speech-dispatcher (a11y_speechd), which speaks it in the
+ * person's own voice on its own output: nothing is mixed or ducked here,
+ * and earcons still play in the mix.
  *
  * Threads: every function runs on the client's loop thread (the same thread
  * that fills the playback ring), never in the audio callback. */
@@ -23,6 +26,7 @@
 
 #include "a11y_cues.h"
 #include "a11y_earcon.h"
+#include "a11y_speechd.h"
 #include "a11y_tts.h"
 
 #define CLI_ANNOUNCE_RATE_HZ 48000
@@ -33,7 +37,7 @@
 
 struct cli_announce;
 
-enum cli_speech_backend { CLI_SPEECH_ESPEAK, CLI_SPEECH_NONE };
+enum cli_speech_backend { CLI_SPEECH_ESPEAK, CLI_SPEECH_SPEECHD, CLI_SPEECH_NONE };
 enum cli_announce_channel { CLI_ANNOUNCE_SPEECH, CLI_ANNOUNCE_CUES, CLI_ANNOUNCE_ROOM,
                             CLI_ANNOUNCE_CHANNEL_COUNT };
 
@@ -42,15 +46,13 @@ struct cli_announce_config {
   struct a11y_tts_voice voice;
   struct a11y_cues cues;
   int volume[CLI_ANNOUNCE_CHANNEL_COUNT]; /* percent, 0..CLI_ANNOUNCE_VOLUME_MAX */
+  bool speechd_autospawn; /* start speech-dispatcher when it is not running */
 };
 
 /* espeak, English at 175 wpm, the normal preset; speech 100 %, cues 70 %,
  * room 100 %. */
 void cli_announce_config_default(struct cli_announce_config *cfg);
-/* "espeak" | "none". "speechd" is recognised but not built in this version:
- * HX_ERR_NOT_FOUND, so the caller can say "speech-dispatcher support is not
- * built; use --speech espeak or --speech none". Anything else
- * HX_ERR_INVALID. */
+/* "espeak" | "speechd" | "none"; anything else HX_ERR_INVALID. */
 int cli_announce_backend_parse(const char *s, enum cli_speech_backend *out);
 /* "speech", "cues", "room". */
 int cli_announce_channel_parse(const char *s, enum cli_announce_channel *out);
@@ -58,8 +60,9 @@ int cli_announce_channel_parse(const char *s, enum cli_announce_channel *out);
 /* Receives each printed line (already sanitized, no newline). */
 typedef void (*cli_announce_print_fn)(void *userdata, const char *line);
 
-/* Starts speech for the espeak backend (HX_ERR_NOT_FOUND when espeak-ng
- * cannot start; the caller may fall back to CLI_SPEECH_NONE). */
+/* Starts speech for the espeak or speechd backend (HX_ERR_NOT_FOUND when
+ * espeak-ng cannot start or speech-dispatcher cannot be reached; the
+ * caller may fall back to CLI_SPEECH_NONE). */
 int cli_announce_create(const struct cli_announce_config *cfg, cli_announce_print_fn print,
                         void *userdata, struct cli_announce **out);
 void cli_announce_destroy(struct cli_announce *a);
@@ -73,8 +76,9 @@ int cli_announce_event(struct cli_announce *a, enum a11y_cue_event ev,
  * by the caller, which may have its own reasons to print or not. */
 int cli_announce_say(struct cli_announce *a, enum a11y_cue_event ev, unsigned outputs,
                      const char *line);
-/* False with the "none" backend. */
+/* False with the "none" backend, and once speech-dispatcher went away. */
 bool cli_announce_has_speech(const struct cli_announce *a);
+enum cli_speech_backend cli_announce_backend(const struct cli_announce *a);
 /* frame holds n samples of room audio; it becomes the output. */
 void cli_announce_mix(struct cli_announce *a, int16_t *frame, size_t n);
 
@@ -95,9 +99,12 @@ int cli_announce_volume(const struct cli_announce *a, enum cli_announce_channel 
 /* Replaces the cue policy (mappings and templates) at run time. */
 void cli_announce_set_cues(struct cli_announce *a, const struct a11y_cues *cues);
 /* Voice for later utterances; HX_ERR_INVALID when out of range (use
- * a11y_tts_voice_check for the message), HX_ERR_STATE without speech. */
+ * a11y_tts_voice_check for the message), HX_ERR_STATE without espeak-ng
+ * (speech-dispatcher's own settings choose its voice). */
 int cli_announce_set_voice(struct cli_announce *a, const struct a11y_tts_voice *v);
-/* Points an event's earcon at the person's own WAV (see a11y_earcons). */
-int cli_announce_set_earcon_wav(struct cli_announce *a, enum a11y_earcon_id id, const char *path);
+/* Plays the person's own WAV for an event instead of its earcon (path as
+ * given: no ~ here), or the earcon again when path is NULL. On error (as
+ * a11y_earcon_load_wav) the event keeps the sound it had. */
+int cli_announce_set_sound(struct cli_announce *a, enum a11y_cue_event ev, const char *path);
 
 #endif

@@ -505,6 +505,8 @@ static int open_front(struct app *a)
     hx_strlcpy(cfg.backend, o->speech, sizeof cfg.backend);
   else if (o->no_audio)
     hx_strlcpy(cfg.backend, "none", sizeof cfg.backend);
+  if (o->has_cues)
+    cli_config_base_preset(&cfg, o->cues);
   bool script = o->script != NULL;
   bool in_tty = isatty(STDIN_FILENO);
   a->ui_mode = cli_ui_choose_mode(o->plain, o->json, script, getenv("NO_COLOR"), in_tty,

@@ -29,6 +29,7 @@ static const char *const help_lines[] = {
     "/voice NAME: the speech voice, such as en-us.",
     "/cues: how each event is told; /cues quiet|normal|verbose picks a preset.",
     "/cue EVENT speech|earcon|text|nothing: how one event is told; join with +.",
+    "/cue-sound EVENT FILE.wav|default: your own sound for an event, or its own again.",
     "/keys: the keys and what they do.",
     "/wait SECONDS: in a script, pause before the next line (0.5 is half a second).",
     "/help: this list.",
@@ -141,6 +142,30 @@ static void parse_cue(const char *rest, struct cli_command *out)
   out->event = ev;
 }
 
+#define CUE_SOUND_TOO_LONG "/cue-sound: that file name is too long; move the file to a shorter path."
+
+/* The path is the rest of the line, spaces and all. */
+static void parse_cue_sound(const char *rest, struct cli_command *out)
+{
+  static const char sentence[] = "/cue-sound needs an event and a WAV file or default, for "
+                                 "example /cue-sound join ~/sounds/bell.wav.";
+  char event[64];
+  const char *path;
+  split(rest, event, sizeof event, &path);
+  enum a11y_cue_event ev;
+  if (!*event || !*path || a11y_cues_event_parse(event, &ev) != HX_OK) {
+    usage(out, sentence);
+    return;
+  }
+  if (hx_strlcpy(out->arg, strcmp(path, "default") == 0 ? "" : path, sizeof out->arg) !=
+      HX_OK) {
+    usage(out, CUE_SOUND_TOO_LONG);
+    return;
+  }
+  out->kind = CLI_CMD_CUE_SOUND;
+  out->event = ev;
+}
+
 /* The commands that take something after them; false when word is none of
  * them. */
 static bool parse_with_argument(const char *word, size_t len, const char *rest,
@@ -154,6 +179,8 @@ static bool parse_with_argument(const char *word, size_t len, const char *rest,
     parse_volume(rest, out);
   } else if (word_is(word, len, "cue")) {
     parse_cue(rest, out);
+  } else if (word_is(word, len, "cue-sound")) {
+    parse_cue_sound(rest, out);
   } else if (word_is(word, len, "cues")) {
     if (*rest && a11y_cues_preset_parse(rest, &preset) != HX_OK) {
       usage(out, "/cues takes nothing, or quiet, normal or verbose.");
@@ -208,6 +235,9 @@ int cli_command_parse(const char *line, bool script, struct cli_command *out)
   const char *rest = skip_space(word + word_len);
 
   char trimmed[CLI_COMMAND_ARG_MAX];
+  /* A file name cut short would name another file. */
+  if (word_is(word, word_len, "cue-sound") && strlen(rest) >= sizeof trimmed)
+    return usage(out, CUE_SOUND_TOO_LONG);
   copy_trimmed(trimmed, sizeof trimmed, rest);
   if (parse_with_argument(word, word_len, trimmed, out))
     return out->kind == CLI_CMD_USAGE ? HX_ERR_INVALID : HX_OK;

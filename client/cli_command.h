@@ -38,6 +38,7 @@ enum cli_command_kind {
   CLI_CMD_SPEECH,      /* on: speech on or off */
   CLI_CMD_RATE,        /* level: words per minute */
   CLI_CMD_VOICE,       /* arg: the voice name */
+  CLI_CMD_CUE_SOUND,   /* event; arg: a WAV file, or "" for the built-in earcon */
 };
 
 enum cli_volume_target { CLI_VOLUME_SPEECH, CLI_VOLUME_CUES, CLI_VOLUME_ROOM };
@@ -49,7 +50,7 @@ struct cli_command {
   enum cli_volume_target target;
   int step;          /* /volume: -1, +1, or 0 with level */
   int level;         /* /volume N (percent), /rate N (words per minute) */
-  enum a11y_cue_event event;   /* /cue */
+  enum a11y_cue_event event;   /* /cue, /cue-sound */
   unsigned outputs;            /* /cue: A11Y_CUE_* bits */
   bool has_preset;             /* /cues PRESET */
   enum a11y_cue_preset preset; /* /cues PRESET */

@@ -19,6 +19,14 @@ void cli_config_set_preset(struct cli_config *c, enum a11y_cue_preset p)
   memset(c->cue_set, 0, sizeof c->cue_set);
 }
 
+void cli_config_base_preset(struct cli_config *c, enum a11y_cue_preset p)
+{
+  c->preset = p;
+  for (size_t i = 0; i < A11Y_CUE_EVENT_COUNT; i++)
+    if (!c->cue_set[i])
+      c->cues.map[i] = a11y_cues_preset_mapping(p, (enum a11y_cue_event)i);
+}
+
 void cli_config_defaults(struct cli_config *c)
 {
   memset(c, 0, sizeof *c);
@@ -123,14 +131,15 @@ static void speech_setting(struct parser *p, const char *key, const char *value)
 {
   struct cli_config *c = p->c;
   if (key_is(key, "backend")) {
-    if (strcasecmp(value, "espeak") == 0 || strcasecmp(value, "none") == 0) {
+    if (strcasecmp(value, "espeak") == 0 || strcasecmp(value, "speechd") == 0 ||
+        strcasecmp(value, "none") == 0) {
       hx_strlcpy(c->backend, value, sizeof c->backend);
       for (char *q = c->backend; *q; q++)
         *q = (char)tolower((unsigned char)*q);
     } else {
       char s[128];
       shown(s, sizeof s, value);
-      complain(p, "backend %s is not espeak or none; keeping %s.", s, c->backend);
+      complain(p, "backend %s is not espeak, speechd or none; keeping %s.", s, c->backend);
     }
   } else if (key_is(key, "voice")) {
     set_text(p, key, value, c->voice, sizeof c->voice);
@@ -165,10 +174,7 @@ static void cues_setting(struct parser *p, const char *key, const char *value)
       return;
     }
     /* The preset is the base; mappings set anywhere in the file win. */
-    c->preset = preset;
-    for (size_t i = 0; i < A11Y_CUE_EVENT_COUNT; i++)
-      if (!c->cue_set[i])
-        c->cues.map[i] = a11y_cues_preset_mapping(preset, (enum a11y_cue_event)i);
+    cli_config_base_preset(c, preset);
   } else if (key_is(key, "volume")) {
     set_int(p, key, value, 0, 100, &c->cues_volume);
   } else if (strncasecmp(key, "template.", 9) == 0) {
@@ -183,6 +189,16 @@ static void cues_setting(struct parser *p, const char *key, const char *value)
       complain(p, "%s: a template is at most %d bytes of text and knows only {name}, {room}, "
                "{count}, {people} and {text}; keeping the default.", key,
                A11Y_CUE_TEMPLATE_MAX - 1);
+  } else if (strncasecmp(key, "sound.", 6) == 0) {
+    if (a11y_cues_event_parse(key + 6, &ev) != HX_OK) {
+      shown(s, sizeof s, key + 6);
+      complain(p, "%s is not an event; the events are %s.", s, event_list);
+      return;
+    }
+    if (strcmp(value, "default") == 0)
+      c->sound[ev][0] = '\0';
+    else
+      set_text(p, key, value, c->sound[ev], sizeof c->sound[ev]);
   } else if (a11y_cues_event_parse(key, &ev) == HX_OK) {
     unsigned outputs;
     if (a11y_cues_mapping_parse(value, &outputs) != HX_OK) {
@@ -197,7 +213,7 @@ static void cues_setting(struct parser *p, const char *key, const char *value)
     c->cue_set[ev] = true;
   } else {
     unknown_key(p, key, "cues", "preset, volume, an event name (join, leave, speaking-start, "
-                "...) and template.EVENT");
+                "...), template.EVENT and sound.EVENT");
   }
 }
 
@@ -359,6 +375,16 @@ int cli_config_load(struct cli_config *c, const char *path, cli_config_error_fn 
   int rc = cli_config_parse(c, buf, len, path, on_error, userdata, errors);
   free(buf);
   return rc;
+}
+
+int cli_config_expand_home(const char *path, const char *home, char *out, size_t cap)
+{
+  if (path[0] != '~' || (path[1] != '\0' && path[1] != '/'))
+    return hx_strlcpy(out, path, cap);
+  if (!home || !*home)
+    return HX_ERR_NOT_FOUND;
+  int n = snprintf(out, cap, "%s%s", home, path + 1);
+  return n < 0 || (size_t)n >= cap ? HX_ERR_TOO_BIG : HX_OK;
 }
 
 int cli_config_path(const char *config_dir, const char *xdg, const char *home, char *out,

@@ -17,6 +17,7 @@
 #define CLI_CONFIG_LINE_MAX 1024
 #define CLI_CONFIG_FILE_MAX (256 * 1024) /* a settings file is small */
 #define CLI_CONFIG_VOLUME_STEP 10
+#define CLI_CONFIG_PATH_MAX 256 /* a sound file's name, as /cue-sound takes it */
 
 struct cli_config {
   /* [audio] */
@@ -24,7 +25,7 @@ struct cli_config {
   char output[256]; /* "" = the default device */
   int room_volume;  /* percent, 0..100 */
   /* [speech] */
-  char backend[16]; /* "espeak" or "none" */
+  char backend[16]; /* "espeak", "speechd" or "none" */
   char voice[64];   /* "" = chosen by language */
   char language[32];
   int rate;   /* words per minute, 80..450 */
@@ -35,6 +36,9 @@ struct cli_config {
   int cues_volume;                     /* percent, 0..100 */
   struct a11y_cues cues;               /* the preset, then the file's mappings */
   bool cue_set[A11Y_CUE_EVENT_COUNT];  /* mapped by the file, not the preset */
+  /* sound.EVENT: the person's own WAV as written ("~/bell.wav"); "" = the
+   * built-in earcon. Read when the client starts, not here. */
+  char sound[A11Y_CUE_EVENT_COUNT][CLI_CONFIG_PATH_MAX];
   /* [keys] */
   struct cli_keymap keys;
 };
@@ -65,6 +69,15 @@ int cli_config_load(struct cli_config *c, const char *path, cli_config_error_fn 
  * HX_ERR_NOT_FOUND when none is set. */
 int cli_config_path(const char *config_dir, const char *xdg, const char *home, char *out,
                     size_t cap);
+
+/* Makes p the preset under the mappings the file set one by one (they
+ * win, as they do over [cues] preset): what --cues does. */
+void cli_config_base_preset(struct cli_config *c, enum a11y_cue_preset p);
+
+/* A file name as a person writes it: "~" or "~/..." at the start is home
+ * (other paths are copied as they are). HX_ERR_NOT_FOUND for "~" without
+ * a home, HX_ERR_TOO_BIG when the result does not fit in cap. */
+int cli_config_expand_home(const char *path, const char *home, char *out, size_t cap);
 
 /* Sets every mapping from the preset (templates stay). */
 void cli_config_set_preset(struct cli_config *c, enum a11y_cue_preset p);

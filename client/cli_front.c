@@ -23,6 +23,9 @@ struct cli_front {
   char last[CLI_UI_LINE_MAX]; /* the last announcement, for /repeat */
 };
 
+__attribute__((format(printf, 2, 3))) static void sayf(struct cli_front *f, const char *fmt,
+                                                        ...);
+
 static void announce_print(void *userdata, const char *line)
 {
   cli_front_print(userdata, line);
@@ -35,6 +38,35 @@ static void voice_of(const struct cli_config *cfg, struct a11y_tts_voice *v)
   hx_strlcpy(v->language, cfg->language, sizeof v->language);
   v->rate_wpm = cfg->rate;
   v->pitch = cfg->pitch;
+}
+
+/* Points ev at the person's own file (path as written; "" = the built-in
+ * earcon) and says what happened. A file that cannot be used is told with
+ * its name and what to do, and the event keeps the sound it had. */
+static bool use_sound(struct cli_front *f, enum a11y_cue_event ev, const char *path, bool confirm)
+{
+  const char *name = a11y_cues_event_name(ev);
+  char shown[CLI_CONFIG_PATH_MAX + 8], full[4096];
+  a11y_text_sanitize(shown, sizeof shown, path);
+  int rc = HX_OK;
+  if (!*path) {
+    cli_announce_set_sound(f->announce, ev, NULL);
+  } else if (cli_config_expand_home(path, getenv("HOME"), full, sizeof full) != HX_OK) {
+    sayf(f, "Cannot use %s for %s: there is no home folder for ~ (HOME is not set). Give the "
+            "full path; %s keeps the sound it had.", shown, name, name);
+    return false;
+  } else if ((rc = cli_announce_set_sound(f->announce, ev, full)) != HX_OK) {
+    sayf(f, "Cannot use %s for %s: the file %s. %s keeps the sound it had; give a 16-bit WAV "
+            "file of at most 3 seconds.", shown, name, a11y_earcon_problem(rc), name);
+    return false;
+  }
+  if (path != f->cfg.sound[ev])
+    hx_strlcpy(f->cfg.sound[ev], path, sizeof f->cfg.sound[ev]);
+  if (confirm && *path)
+    sayf(f, "%s: own sound %s.", name, shown);
+  else if (confirm)
+    sayf(f, "%s: built-in sound.", name);
+  return true;
 }
 
 /* Speech as the settings ask; espeak-ng that cannot start is told and
@@ -50,16 +82,20 @@ static int open_announce(struct cli_front *f)
   ac.volume[CLI_ANNOUNCE_SPEECH] = f->cfg.volume;
   ac.volume[CLI_ANNOUNCE_CUES] = f->cfg.cues_volume;
   ac.volume[CLI_ANNOUNCE_ROOM] = f->cfg.room_volume;
-  int rc = cli_announce_backend_parse(f->cfg.backend, &ac.backend);
-  if (rc == HX_ERR_NOT_FOUND)
-    cli_front_print(f, "Speech-dispatcher support is not built in this version; speech is off "
-                       "and events are printed for your screen reader.");
-  if (rc != HX_OK)
+  if (cli_announce_backend_parse(f->cfg.backend, &ac.backend) != HX_OK)
     ac.backend = CLI_SPEECH_NONE;
-  rc = cli_announce_create(&ac, announce_print, f, &f->announce);
-  if (rc != HX_OK && ac.backend == CLI_SPEECH_ESPEAK) {
+  /* Started for a person who just has it installed; one who named an
+   * address (SPEECHD_ADDRESS) gets that one or none. */
+  const char *address = getenv("SPEECHD_ADDRESS");
+  ac.speechd_autospawn = !address || !*address;
+  int rc = cli_announce_create(&ac, announce_print, f, &f->announce);
+  if (rc != HX_OK && ac.backend == CLI_SPEECH_ESPEAK)
     cli_front_print(f, "Speech is off: espeak-ng cannot start (is libespeak-ng and its voice "
                        "data installed?). Events are printed instead.");
+  if (rc != HX_OK && ac.backend == CLI_SPEECH_SPEECHD)
+    cli_front_print(f, "speech-dispatcher is not running; announcements are printed only. "
+                       "Start it or use --speech espeak.");
+  if (rc != HX_OK && ac.backend != CLI_SPEECH_NONE) {
     ac.backend = CLI_SPEECH_NONE;
     rc = cli_announce_create(&ac, announce_print, f, &f->announce);
   }
@@ -82,6 +118,10 @@ int cli_front_create(enum cli_ui_mode mode, bool every_event, FILE *out,
   if (rc != HX_OK) {
     cli_front_destroy(f);
     return rc;
+  }
+  for (size_t i = 0; i < A11Y_CUE_EVENT_COUNT; i++) {
+    if (f->cfg.sound[i][0] && !use_sound(f, (enum a11y_cue_event)i, f->cfg.sound[i], false))
+      f->cfg.sound[i][0] = '\0';
   }
   *front = f;
   return HX_OK;
@@ -280,7 +320,13 @@ static void list_cues(struct cli_front *f)
   for (size_t i = 0; i < A11Y_CUE_EVENT_COUNT; i++) {
     char how[64];
     a11y_cues_mapping_format(f->cfg.cues.map[i], how, sizeof how);
-    sayf(f, "%s: %s.", a11y_cues_event_name((enum a11y_cue_event)i), how);
+    if (f->cfg.sound[i][0]) {
+      char shown[CLI_CONFIG_PATH_MAX + 8];
+      a11y_text_sanitize(shown, sizeof shown, f->cfg.sound[i]);
+      sayf(f, "%s: %s; own sound %s.", a11y_cues_event_name((enum a11y_cue_event)i), how, shown);
+    } else {
+      sayf(f, "%s: %s.", a11y_cues_event_name((enum a11y_cue_event)i), how);
+    }
   }
 }
 
@@ -308,7 +354,11 @@ static void apply_voice(struct cli_front *f)
   if (a11y_tts_voice_check(&v, why, sizeof why) != HX_OK)
     cli_front_print(f, why);
   f->cfg.rate = v.rate_wpm;
-  if (cli_announce_set_voice(f->announce, &v) != HX_OK && cli_announce_has_speech(f->announce))
+  if (cli_announce_backend(f->announce) == CLI_SPEECH_SPEECHD)
+    cli_front_print(f, "speech-dispatcher speaks in its own voice and rate; change them in its "
+                       "settings (spd-conf).");
+  else if (cli_announce_set_voice(f->announce, &v) != HX_OK &&
+           cli_announce_has_speech(f->announce))
     cli_front_print(f, "That voice cannot be used; keeping the one before.");
 }
 
@@ -372,6 +422,9 @@ bool cli_front_command(struct cli_front *f, const struct cli_command *cmd)
     } else {
       list_cues(f);
     }
+    return true;
+  case CLI_CMD_CUE_SOUND:
+    use_sound(f, cmd->event, cmd->arg, true);
     return true;
   case CLI_CMD_KEYS:
     cli_front_print(f, "Keys:");

@@ -21,9 +21,9 @@
 struct a11y_event_info;
 struct cli_front;
 
-/* Speech follows cfg->backend ("espeak" or "none"); when espeak-ng cannot
- * start, or "speechd" is asked for (not built), a line says so and events
- * are printed instead.
+/* Speech follows cfg->backend ("espeak", "speechd" or "none"); when
+ * espeak-ng cannot start or speech-dispatcher cannot be reached, a line
+ * says so and events are printed instead.
  * out: where lines go until a cli_ui is attached (and in tests). The
  * settings are copied. every_event: print every event whose mapping the
  * person did not set themselves (hearth.conf [cues] or /cue), for a script,
@@ -50,7 +50,7 @@ void cli_front_cue(void *front, enum a11y_cue_event cue, const char *line);
 void cli_front_mix(void *front, int16_t *frame, size_t n);
 
 /* Runs the settings and announcement commands (/repeat, /silence, /hand,
- * /volume, /speech, /rate, /voice, /cue, /cues, /keys). False when cmd is
+ * /volume, /speech, /rate, /voice, /cue, /cue-sound, /cues, /keys). False when cmd is
  * none of them. */
 bool cli_front_command(struct cli_front *f, const struct cli_command *cmd);
 

@@ -59,6 +59,7 @@ enum opt_id {
   OPT_JSON,
   OPT_CONFIG,
   OPT_SPEECH,
+  OPT_CUES,
   OPT_LIST_DEVICES,
   OPT_MEDIA_VIA,
   OPT_BITRATE,
@@ -81,7 +82,8 @@ static const struct {
     {"--fingerprint", OPT_FINGERPRINT, true}, {"--frame-ms", OPT_FRAME_MS, true},
     {"--plain", OPT_PLAIN, false},         {"--json", OPT_JSON, false},
     {"--config", OPT_CONFIG, true},        {"--speech", OPT_SPEECH, true},
-    {"--list-devices", OPT_LIST_DEVICES, false}, {"--media-via", OPT_MEDIA_VIA, true},
+    {"--cues", OPT_CUES, true},            {"--list-devices", OPT_LIST_DEVICES, false},
+    {"--media-via", OPT_MEDIA_VIA, true},
     {"--bitrate", OPT_BITRATE, true},     {"--transmit", OPT_TRANSMIT, true},
     {"--preprocess", OPT_PREPROCESS, true}, {"--verbose", OPT_VERBOSE, false},     {"--help", OPT_HELP, false},
     {"-h", OPT_HELP, false},               {"--version", OPT_VERSION, false},
@@ -147,9 +149,15 @@ static int apply(struct cli_options *o, enum opt_id id, const char *opt, const c
     o->config = value;
     return HX_OK;
   case OPT_SPEECH:
-    if (strcmp(value, "espeak") != 0 && strcmp(value, "none") != 0)
-      return fail(err, cap, "bad --speech \"%s\": use espeak or none", value);
+    if (strcmp(value, "espeak") != 0 && strcmp(value, "speechd") != 0 &&
+        strcmp(value, "none") != 0)
+      return fail(err, cap, "bad --speech \"%s\": use espeak, speechd or none", value);
     o->speech = value;
+    return HX_OK;
+  case OPT_CUES:
+    if (a11y_cues_preset_parse(value, &o->cues) != HX_OK)
+      return fail(err, cap, "bad --cues \"%s\": use quiet, normal or verbose", value);
+    o->has_cues = true;
     return HX_OK;
   case OPT_LIST_DEVICES:
     o->action = CLI_ACTION_LIST_DEVICES;
@@ -303,7 +311,12 @@ void cli_options_usage(FILE *out)
         "                         terminal)\n"
         "  --json                 print each event as one JSON object a line\n"
         "  --config FILE          read settings from FILE instead of hearth.conf\n"
-        "  --speech espeak|none   speak events, or not (overrides hearth.conf)\n"
+        "  --speech espeak|speechd|none\n"
+        "                         speak events with espeak-ng, through\n"
+        "                         speech-dispatcher, or not (overrides hearth.conf)\n"
+        "  --cues quiet|normal|verbose\n"
+        "                         how much each event is told (overrides the preset\n"
+        "                         of hearth.conf; its lines for single events stay)\n"
         "  --list-devices         list audio devices and exit\n"
         "  --help                 this text\n"
         "  --version              print the version and exit\n"

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "a11y_cues.h"
 #include "cli_media.h"
 
 #define CLI_DEFAULT_PORT 7710
@@ -54,7 +55,9 @@ struct cli_options {
   bool plain;         /* plain lines, no escape sequences, no line editor */
   bool json;          /* one JSON object per event, for bots */
   const char *config; /* NULL: the usual hearth.conf */
-  const char *speech; /* NULL: as hearth.conf says; "espeak" or "none" */
+  const char *speech; /* NULL: as hearth.conf says; "espeak", "speechd" or "none" */
+  bool has_cues;      /* --cues given: it replaces [cues] preset */
+  enum a11y_cue_preset cues;
 };
 
 /* Fills *o from argv[1..argc-1]. Options take their value as the next

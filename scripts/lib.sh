@@ -3,9 +3,10 @@
 
 HEARTH_BUILD_PACKAGES=(cmake make gcc pkg-config libopus-dev portaudio19-dev
   libsrtp2-dev libespeak-ng-dev libssl-dev libsqlite3-dev libuv1-dev
-  libjansson-dev libspeexdsp-dev libcmocka-dev libsodium-dev libreadline-dev)
+  libjansson-dev libspeexdsp-dev libcmocka-dev libsodium-dev libreadline-dev
+  libspeechd-dev)
 HEARTH_TEST_PACKAGES=(clang libclang-rt-14-dev espeak-ng sox pulseaudio
-  pulseaudio-utils libasound2-plugins alsa-utils openssl tmux)
+  pulseaudio-utils libasound2-plugins alsa-utils openssl tmux speech-dispatcher)
 
 hearth_install() {
   local missing=() pkg

@@ -74,50 +74,100 @@ static void earcons_are_short_audible_and_pairwise_distinct(void **state)
   a11y_earcons_destroy(e);
 }
 
-static void own_wav_replaces_an_earcon_trimmed_to_two_seconds(void **state)
+/* A tone file in a temporary path: seconds of a 300 Hz sine at rate Hz. */
+static void write_tone(char *path, int rate, int channels, double seconds)
 {
-  (void)state;
-  char path[] = "/tmp/hearth-earcon-XXXXXX";
   int fd = mkstemp(path);
   assert_true(fd >= 0);
   close(fd);
-  /* Three seconds of a 22050 Hz tone: longer than allowed, other rate. */
   struct aud_wav_writer *w;
-  assert_int_equal(aud_wav_open_write(path, 22050, 1, &w), HX_OK);
-  int16_t tone[22050];
-  for (int i = 0; i < 22050; i++)
-    tone[i] = (int16_t)(8000 * sin(2 * 3.14159265 * 300 * i / 22050.0));
-  for (int s = 0; s < 3; s++)
-    assert_int_equal(aud_wav_write(w, tone, 22050), HX_OK);
+  assert_int_equal(aud_wav_open_write(path, rate, channels, &w), HX_OK);
+  size_t frames = (size_t)(seconds * rate);
+  int16_t frame[2];
+  for (size_t i = 0; i < frames; i++) {
+    frame[0] = frame[1] = (int16_t)(8000 * sin(2 * 3.14159265 * 300 * (double)i / rate));
+    assert_int_equal(aud_wav_write(w, frame, 1), HX_OK);
+  }
   assert_int_equal(aud_wav_close_write(w), HX_OK);
+}
 
-  struct a11y_earcons *e;
-  assert_int_equal(a11y_earcons_create(&e), HX_OK);
-  assert_int_equal(a11y_earcons_load_wav(e, A11Y_EARCON_JOIN, path), HX_OK);
-  const int16_t *pcm;
+static void own_wav_at_any_rate_is_read_as_48k_mono(void **state)
+{
+  (void)state;
+  const struct {
+    int rate, channels;
+    double seconds;
+  } files[] = {{22050, 1, 1.0}, {44100, 2, 0.5}, {8000, 1, 2.9}, {48000, 1, 3.0}};
+  for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+    char path[] = "/tmp/hearth-earcon-XXXXXX";
+    write_tone(path, files[f].rate, files[f].channels, files[f].seconds);
+    int16_t *pcm;
+    size_t n;
+    assert_int_equal(a11y_earcon_load_wav(path, &pcm, &n), HX_OK);
+    double want = files[f].seconds * A11Y_EARCON_RATE_HZ;
+    assert_true(fabs((double)n - want) < 0.01 * A11Y_EARCON_RATE_HZ);
+    assert_true(n <= (size_t)A11Y_EARCON_RATE_HZ * A11Y_EARCON_WAV_MAX_MS / 1000);
+    assert_true(fabs(pitch_hz(pcm + 2400, 9600) - 300) < 10);
+    free(pcm);
+    unlink(path);
+  }
+}
+
+static void own_wav_longer_than_three_seconds_is_refused(void **state)
+{
+  (void)state;
+  const struct {
+    int rate;
+    double seconds;
+  } files[] = {{48000, 3.1}, {22050, 4.0}, {8000, 60.0}};
+  for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+    char path[] = "/tmp/hearth-earcon-XXXXXX";
+    write_tone(path, files[f].rate, 1, files[f].seconds);
+    int16_t *pcm = (int16_t *)path;
+    size_t n = 7;
+    assert_int_equal(a11y_earcon_load_wav(path, &pcm, &n), HX_ERR_TOO_BIG);
+    assert_null(pcm);
+    assert_int_equal(n, 0);
+    unlink(path);
+  }
+  assert_string_equal(a11y_earcon_problem(HX_ERR_TOO_BIG), "is longer than 3 seconds");
+}
+
+static void own_wav_missing_empty_or_not_wav_says_why(void **state)
+{
+  (void)state;
+  int16_t *pcm;
   size_t n;
-  assert_int_equal(a11y_earcons_get(e, A11Y_EARCON_JOIN, &pcm, &n), HX_OK);
-  assert_int_equal(n, (size_t)A11Y_EARCON_RATE_HZ * A11Y_EARCON_WAV_MAX_MS / 1000);
-  assert_true(fabs(pitch_hz(pcm + 4800, 48000) - 300) < 10);
-  /* A file that is not a WAV leaves the sound as it was. */
-  assert_int_not_equal(a11y_earcons_load_wav(e, A11Y_EARCON_JOIN, "/nonexistent.wav"), HX_OK);
-  size_t n2;
-  assert_int_equal(a11y_earcons_get(e, A11Y_EARCON_JOIN, &pcm, &n2), HX_OK);
-  assert_int_equal(n2, n);
-  assert_int_equal(a11y_earcons_reset(e, A11Y_EARCON_JOIN), HX_OK);
-  assert_int_equal(a11y_earcons_get(e, A11Y_EARCON_JOIN, &pcm, &n2), HX_OK);
-  assert_true(n2 < (size_t)A11Y_EARCON_RATE_HZ / 5);
-  assert_int_equal(a11y_earcons_get(e, A11Y_EARCON_COUNT, &pcm, &n2), HX_ERR_INVALID);
-  a11y_earcons_destroy(e);
-  a11y_earcons_destroy(NULL);
-  unlink(path);
+  assert_int_equal(a11y_earcon_load_wav("/nonexistent/bell.wav", &pcm, &n), HX_ERR_IO);
+  assert_string_equal(a11y_earcon_problem(HX_ERR_IO), "cannot be opened");
+  assert_int_equal(a11y_earcon_load_wav("", &pcm, &n), HX_ERR_INVALID);
+
+  char empty[] = "/tmp/hearth-earcon-XXXXXX";
+  write_tone(empty, 48000, 1, 0.0);
+  assert_int_equal(a11y_earcon_load_wav(empty, &pcm, &n), HX_ERR_INVALID);
+  assert_string_equal(a11y_earcon_problem(HX_ERR_INVALID), "has no sound in it");
+  unlink(empty);
+
+  char text[] = "/tmp/hearth-earcon-XXXXXX";
+  int fd = mkstemp(text);
+  assert_true(fd >= 0);
+  static const char words[] = "this is not a sound file, though it is long enough to look";
+  assert_int_equal(write(fd, words, sizeof words), (ssize_t)sizeof words);
+  close(fd);
+  int rc = a11y_earcon_load_wav(text, &pcm, &n);
+  assert_true(rc == HX_ERR_FORMAT || rc == HX_ERR_TRUNCATED);
+  assert_null(pcm);
+  assert_string_equal(a11y_earcon_problem(HX_ERR_FORMAT), "is not a 16-bit PCM WAV file");
+  unlink(text);
 }
 
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(earcons_are_short_audible_and_pairwise_distinct),
-      cmocka_unit_test(own_wav_replaces_an_earcon_trimmed_to_two_seconds),
+      cmocka_unit_test(own_wav_at_any_rate_is_read_as_48k_mono),
+      cmocka_unit_test(own_wav_longer_than_three_seconds_is_refused),
+      cmocka_unit_test(own_wav_missing_empty_or_not_wav_says_why),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

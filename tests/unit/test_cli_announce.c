@@ -8,6 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "aud_wav.h"
 #include "cli_announce.h"
 #include "hx_err.h"
 #include "hx_util.h"
@@ -239,12 +243,94 @@ static void backend_names_parse(void **state)
   assert_int_equal(b, CLI_SPEECH_ESPEAK);
   assert_int_equal(cli_announce_backend_parse("none", &b), HX_OK);
   assert_int_equal(b, CLI_SPEECH_NONE);
-  assert_int_equal(cli_announce_backend_parse("speechd", &b), HX_ERR_NOT_FOUND);
+  assert_int_equal(cli_announce_backend_parse("speechd", &b), HX_OK);
+  assert_int_equal(b, CLI_SPEECH_SPEECHD);
   assert_int_equal(cli_announce_backend_parse("say", &b), HX_ERR_INVALID);
   enum cli_announce_channel ch;
   assert_int_equal(cli_announce_channel_parse("cues", &ch), HX_OK);
   assert_int_equal(ch, CLI_ANNOUNCE_CUES);
   assert_int_equal(cli_announce_channel_parse("music", &ch), HX_ERR_INVALID);
+}
+
+/* A 0.5 s tone at hz, as a person's own sound file. */
+static void write_bell(char *path, double hz)
+{
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  close(fd);
+  struct aud_wav_writer *w;
+  assert_int_equal(aud_wav_open_write(path, 44100, 1, &w), HX_OK);
+  for (int i = 0; i < 22050; i++) {
+    int16_t v = (int16_t)lrint(10000 * sin(2 * 3.14159265358979 * hz * i / 44100.0));
+    assert_int_equal(aud_wav_write(w, &v, 1), HX_OK);
+  }
+  assert_int_equal(aud_wav_close_write(w), HX_OK);
+}
+
+/* Level of a sine at hz in what the announcer mixed over 600 ms of silence
+ * (Goertzel), in dB of full scale. */
+static double heard_at(struct cli_announce *a, double hz)
+{
+  int16_t frame[FRAME];
+  double coeff = 2 * cos(2 * 3.14159265358979 * hz / 48000), s1 = 0, s2 = 0;
+  size_t n = 0;
+  for (int f = 0; f < 30; f++) {
+    memset(frame, 0, sizeof frame);
+    cli_announce_mix(a, frame, FRAME);
+    for (size_t i = 0; i < FRAME; i++, n++) {
+      double s0 = frame[i] / 32768.0 + coeff * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+    }
+  }
+  double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+  double amp = 2 * sqrt(power > 0 ? power : 0) / (double)n;
+  return amp > 0 ? db(amp) : -120;
+}
+
+/* text-message and knock share the built-in bell; only the event the
+ * person chose gets their sound, and "default" brings the earcon back. */
+static void own_sound_plays_for_its_event_only_until_reset(void **state)
+{
+  (void)state;
+  char bell[] = "/tmp/hearth-bell-XXXXXX";
+  write_bell(bell, 3000);
+  struct lines lines = {0};
+  struct cli_announce *a = make(CLI_SPEECH_NONE, A11Y_CUE_KNOCK, A11Y_CUE_EARCON, &lines, 100);
+  struct a11y_cues cues;
+  a11y_cues_init(&cues, A11Y_CUE_NORMAL);
+  for (int i = 0; i < A11Y_CUE_EVENT_COUNT; i++)
+    cues.map[i] = A11Y_CUE_EARCON;
+  cli_announce_set_cues(a, &cues);
+
+  assert_true(heard_at(a, 3000) < -80);
+  assert_int_equal(cli_announce_set_sound(a, A11Y_CUE_KNOCK, bell), HX_OK);
+  assert_int_equal(cli_announce_event(a, A11Y_CUE_KNOCK, &ben), HX_OK);
+  double own = heard_at(a, 3000);
+  print_message("own sound at 3 kHz: %.1f dBFS\n", own);
+  assert_true(own > -30);
+  /* The text-message bell is the built-in one still. */
+  assert_int_equal(cli_announce_event(a, A11Y_CUE_TEXT_MESSAGE, &ben), HX_OK);
+  assert_true(heard_at(a, 3000) < -60);
+  assert_true(heard_at(a, 1568) < -60); /* it has ended */
+
+  /* A bad file keeps the sound before. */
+  assert_int_equal(cli_announce_set_sound(a, A11Y_CUE_KNOCK, "/nonexistent/x.wav"), HX_ERR_IO);
+  assert_int_equal(cli_announce_event(a, A11Y_CUE_KNOCK, &ben), HX_OK);
+  assert_true(heard_at(a, 3000) > -30);
+
+  /* Replaced while it plays: it stops, nothing freed is read. */
+  assert_int_equal(cli_announce_event(a, A11Y_CUE_KNOCK, &ben), HX_OK);
+  int16_t frame[FRAME] = {0};
+  cli_announce_mix(a, frame, FRAME);
+  assert_int_equal(cli_announce_set_sound(a, A11Y_CUE_KNOCK, NULL), HX_OK);
+  assert_true(heard_at(a, 3000) < -80);
+  assert_int_equal(cli_announce_event(a, A11Y_CUE_KNOCK, &ben), HX_OK);
+  assert_true(heard_at(a, 3000) < -60);
+  assert_int_equal(cli_announce_set_sound(a, A11Y_CUE_EVENT_COUNT, NULL), HX_ERR_INVALID);
+  assert_int_equal(lines.count, 0);
+  cli_announce_destroy(a);
+  unlink(bell);
 }
 
 int main(void)
@@ -255,6 +341,7 @@ int main(void)
       cmocka_unit_test(event_mapped_to_nothing_makes_no_sound_and_no_line),
       cmocka_unit_test(text_cue_prints_the_line_without_sound),
       cmocka_unit_test(earcon_cue_plays_a_short_sound_without_a_line),
+      cmocka_unit_test(own_sound_plays_for_its_event_only_until_reset),
       cmocka_unit_test(without_self_voicing_speech_becomes_a_printed_line),
       cmocka_unit_test(room_volume_scales_the_room),
       cmocka_unit_test(backend_names_parse),

@@ -145,7 +145,7 @@ static void command_keys_commands_parse(void **state)
       {"/mute toggle ", CLI_CMD_MUTE_TOGGLE}, {"/cues", CLI_CMD_CUES},
       {"/speech off", CLI_CMD_SPEECH}, {"/rate 220", CLI_CMD_RATE},
       {"/voice en-us", CLI_CMD_VOICE}, {"/volume room up", CLI_CMD_VOLUME},
-      {"/cue join earcon+text", CLI_CMD_CUE},
+      {"/cue join earcon+text", CLI_CMD_CUE}, {"/cue-sound join default", CLI_CMD_CUE_SOUND},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     struct cli_command c;
@@ -177,6 +177,37 @@ static void command_settings_carry_their_values(void **state)
   assert_int_equal(c.level, 300);
 }
 
+static void command_cue_sound_takes_a_path_with_spaces_or_default(void **state)
+{
+  (void)state;
+  struct cli_command c;
+  assert_int_equal(cli_command_parse("/cue-sound join ~/My Sounds/bell.wav  ", false, &c), HX_OK);
+  assert_int_equal(c.kind, CLI_CMD_CUE_SOUND);
+  assert_int_equal(c.event, A11Y_CUE_JOIN);
+  assert_string_equal(c.arg, "~/My Sounds/bell.wav");
+  assert_int_equal(cli_command_parse("/cue-sound leave default", false, &c), HX_OK);
+  assert_int_equal(c.event, A11Y_CUE_LEAVE);
+  assert_string_equal(c.arg, "");
+  const char *bad[] = {"/cue-sound", "/cue-sound join", "/cue-sound jump bell.wav"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    assert_int_equal(cli_command_parse(bad[i], false, &c), HX_ERR_INVALID);
+    assert_int_equal(c.kind, CLI_CMD_USAGE);
+    assert_non_null(strstr(c.arg, "/cue-sound needs an event and a WAV file or default"));
+  }
+  /* A path that does not fit is refused, never cut into another name. */
+  char line[400] = "/cue-sound join /";
+  memset(line + strlen(line), 'a', 300);
+  line[sizeof line - 1] = '\0';
+  assert_int_equal(cli_command_parse(line, false, &c), HX_ERR_INVALID);
+  assert_int_equal(c.kind, CLI_CMD_USAGE);
+  assert_non_null(strstr(c.arg, "too long"));
+  char fits[300] = "/cue-sound join /";
+  memset(fits + strlen(fits), 'b', 200);
+  fits[217] = '\0';
+  assert_int_equal(cli_command_parse(fits, false, &c), HX_OK);
+  assert_int_equal(strlen(c.arg), 201);
+}
+
 static void command_bad_settings_say_how_to_use_them(void **state)
 {
   (void)state;
@@ -197,6 +228,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(command_keys_commands_parse),
       cmocka_unit_test(command_settings_carry_their_values),
+      cmocka_unit_test(command_cue_sound_takes_a_path_with_spaces_or_default),
       cmocka_unit_test(command_bad_settings_say_how_to_use_them),
       cmocka_unit_test(command_plain_words_parse_case_insensitively),
       cmocka_unit_test(command_comments_only_in_scripts),

@@ -84,6 +84,72 @@ static void config_good_file_sets_every_section(void **state)
   assert_string_equal(c.keys.key[CLI_KEY_MUTE], "Alt+w");
 }
 
+/* --cues replaces the file's preset, not the events the file mapped one
+ * by one. */
+static void config_base_preset_keeps_the_events_the_file_mapped(void **state)
+{
+  (void)state;
+  struct cli_config c;
+  struct errors e;
+  assert_int_equal(parse(&c, "[cues]\npreset = verbose\nleave = text\n", &e), 0);
+  cli_config_base_preset(&c, A11Y_CUE_QUIET);
+  assert_int_equal(c.preset, A11Y_CUE_QUIET);
+  assert_int_equal(c.cues.map[A11Y_CUE_JOIN], A11Y_CUE_EARCON);
+  assert_int_equal(c.cues.map[A11Y_CUE_SPEAKING_START], 0);
+  assert_int_equal(c.cues.map[A11Y_CUE_LEAVE], A11Y_CUE_TEXT);
+  assert_true(c.cue_set[A11Y_CUE_LEAVE]);
+  assert_false(c.cue_set[A11Y_CUE_JOIN]);
+}
+
+static void config_sound_points_an_event_at_a_file_or_back_to_default(void **state)
+{
+  (void)state;
+  struct cli_config c;
+  struct errors e;
+  assert_int_equal(parse(&c, "[cues]\nsound.join = ~/sounds/door bell.wav\n"
+                             "sound.leave = /usr/share/sounds/bye.wav\nsound.leave = default\n",
+                         &e), 0);
+  assert_string_equal(c.sound[A11Y_CUE_JOIN], "~/sounds/door bell.wav");
+  assert_string_equal(c.sound[A11Y_CUE_LEAVE], "");
+  assert_string_equal(c.sound[A11Y_CUE_KNOCK], "");
+  assert_int_equal(parse(&c, "[cues]\nsound.jump = x.wav\n", &e), 1);
+  assert_non_null(strstr(e.lines[0], "line 2: \"jump\" is not an event"));
+  char long_line[400] = "[cues]\nsound.join = /";
+  size_t at = strlen(long_line);
+  memset(long_line + at, 'a', 300);
+  long_line[at + 300] = '\0';
+  assert_int_equal(parse(&c, long_line, &e), 1);
+  assert_non_null(strstr(e.lines[0], "sound.join is too long"));
+  assert_string_equal(c.sound[A11Y_CUE_JOIN], "");
+}
+
+static void config_backend_speechd_is_accepted(void **state)
+{
+  (void)state;
+  struct cli_config c;
+  struct errors e;
+  assert_int_equal(parse(&c, "[speech]\nbackend = SpeechD\n", &e), 0);
+  assert_string_equal(c.backend, "speechd");
+}
+
+static void config_expand_home_only_at_the_start(void **state)
+{
+  (void)state;
+  char out[64];
+  assert_int_equal(cli_config_expand_home("~/bell.wav", "/home/ada", out, sizeof out), HX_OK);
+  assert_string_equal(out, "/home/ada/bell.wav");
+  assert_int_equal(cli_config_expand_home("~", "/home/ada", out, sizeof out), HX_OK);
+  assert_string_equal(out, "/home/ada");
+  assert_int_equal(cli_config_expand_home("/x/~/bell.wav", "/home/ada", out, sizeof out), HX_OK);
+  assert_string_equal(out, "/x/~/bell.wav");
+  assert_int_equal(cli_config_expand_home("~ben/bell.wav", "/home/ada", out, sizeof out), HX_OK);
+  assert_string_equal(out, "~ben/bell.wav");
+  assert_int_equal(cli_config_expand_home("~/bell.wav", NULL, out, sizeof out), HX_ERR_NOT_FOUND);
+  assert_int_equal(cli_config_expand_home("~/bell.wav", "", out, sizeof out), HX_ERR_NOT_FOUND);
+  assert_int_equal(cli_config_expand_home("~/bell.wav", "/home/ada", out, 10), HX_ERR_TOO_BIG);
+  assert_int_equal(cli_config_expand_home("/a/long/name.wav", NULL, out, 5), HX_ERR_TOO_BIG);
+}
+
 /* Each mistake names the file and its line, and that setting keeps its
  * default while the rest of the file still applies. */
 static void config_each_mistake_names_its_line_and_keeps_the_default(void **state)
@@ -97,7 +163,7 @@ static void config_each_mistake_names_its_line_and_keeps_the_default(void **stat
                                   "to 450; keeping 175."},
       {"[speech]\n\nrate = 9000\n", "hearth.conf line 3: rate \"9000\""},
       {"[speech]\npitch = -1\n", "line 2: pitch"},
-      {"[speech]\nbackend = festival\n", "line 2: backend \"festival\" is not espeak or none"},
+      {"[speech]\nbackend = festival\n", "line 2: backend \"festival\" is not espeak, speechd or none"},
       {"[speach]\nrate = 200\n", "line 1: [speach] is not a section"},
       {"[audio\n", "line 1: a section name is written [name]"},
       {"rate = 200\n", "line 1: this setting comes before any section"},
@@ -233,6 +299,10 @@ int main(void)
       cmocka_unit_test(config_each_mistake_names_its_line_and_keeps_the_default),
       cmocka_unit_test(config_unknown_section_is_told_once_and_the_rest_applies),
       cmocka_unit_test(config_hostile_bytes_are_refused_line_by_line),
+      cmocka_unit_test(config_base_preset_keeps_the_events_the_file_mapped),
+      cmocka_unit_test(config_sound_points_an_event_at_a_file_or_back_to_default),
+      cmocka_unit_test(config_expand_home_only_at_the_start),
+      cmocka_unit_test(config_backend_speechd_is_accepted),
       cmocka_unit_test(config_load_reads_a_file_and_a_missing_one_is_no_mistake),
       cmocka_unit_test(config_path_prefers_hearth_then_xdg_then_home),
       cmocka_unit_test(config_shipped_example_parses_without_a_mistake),

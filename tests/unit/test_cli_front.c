@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "a11y_text.h"
+#include "aud_wav.h"
 #include "cli_front.h"
 #include "hx_err.h"
 #include "hx_util.h"
@@ -268,6 +271,69 @@ static void front_keys_lists_the_rebound_keymap(void **state)
   close_front(x);
 }
 
+/* A person's own sound: from hearth.conf at start and with /cue-sound,
+ * with ~ for home; a file that cannot be used is named and changes
+ * nothing; /cues shows the sound. */
+static void front_own_sound_is_set_told_listed_and_reset(void **state)
+{
+  (void)state;
+  char home[] = "/tmp/hearth-home-XXXXXX";
+  assert_non_null(mkdtemp(home));
+  char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+  setenv("HOME", home, 1);
+  char bell[300];
+  snprintf(bell, sizeof bell, "%s/bell.wav", home);
+  struct aud_wav_writer *w;
+  assert_int_equal(aud_wav_open_write(bell, 16000, 1, &w), HX_OK);
+  int16_t quiet[1600] = {0};
+  quiet[800] = 1000;
+  assert_int_equal(aud_wav_write(w, quiet, 1600), HX_OK);
+  assert_int_equal(aud_wav_close_write(w), HX_OK);
+
+  struct cli_config cfg;
+  cli_config_defaults(&cfg);
+  hx_strlcpy(cfg.sound[A11Y_CUE_LEAVE], "~/missing.wav", sizeof cfg.sound[0]);
+  struct fixture *x = open_front(CLI_UI_PLAIN, true, &cfg);
+  char *text = take(x);
+  assert_string_equal(text, "Cannot use ~/missing.wav for leave: the file cannot be opened. "
+                            "leave keeps the sound it had; give a 16-bit WAV file of at most 3 "
+                            "seconds.\n");
+  free(text);
+  assert_string_equal(cli_front_config(x->f)->sound[A11Y_CUE_LEAVE], "");
+
+  command(x, "/cue-sound join ~/bell.wav");
+  text = take(x);
+  assert_string_equal(text, "join: own sound ~/bell.wav.\n");
+  free(text);
+  command(x, "/cue-sound join /nonexistent/other.wav");
+  text = take(x);
+  assert_non_null(strstr(text, "Cannot use /nonexistent/other.wav for join: the file cannot "
+                               "be opened."));
+  free(text);
+  command(x, "/cues");
+  text = take(x);
+  assert_non_null(strstr(text, "\njoin: speech+earcon+text; own sound ~/bell.wav.\n"));
+  assert_non_null(strstr(text, "\nleave: speech+earcon+text.\n"));
+  free(text);
+  command(x, "/cue-sound join default");
+  text = take(x);
+  assert_string_equal(text, "join: built-in sound.\n");
+  free(text);
+  command(x, "/cues");
+  text = take(x);
+  assert_non_null(strstr(text, "\njoin: speech+earcon+text.\n"));
+  free(text);
+  close_front(x);
+
+  if (old_home)
+    setenv("HOME", old_home, 1);
+  else
+    unsetenv("HOME");
+  free(old_home);
+  unlink(bell);
+  rmdir(home);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -281,6 +347,7 @@ int main(void)
       cmocka_unit_test(front_repeat_says_the_last_announcement_even_unprinted),
       cmocka_unit_test(front_volume_steps_and_stops_at_the_ends),
       cmocka_unit_test(front_keys_lists_the_rebound_keymap),
+      cmocka_unit_test(front_own_sound_is_set_told_listed_and_reset),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
