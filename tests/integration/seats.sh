@@ -42,10 +42,12 @@ channels=$("$HXWAV" channels "$T/cleo-heard.wav")
 channels=$("$HXWAV" channels "$T/dan-heard.wav")
 [ "$channels" = 1 ] || fail "Dan's recording with seats off has $channels channels, not 1"
 
+# Heard clearly, judged piece by piece: a receiver on a loaded machine may
+# shift its delay mid-sentence, which one global lag would count against it.
 for who in ada ben; do
-  heard=$("$HXWAV" xcorr "$T/$who.wav" "$T/cleo-heard.wav" 0.6) || fail "Cleo did not hear $who: $heard"
+  heard=$("$HXWAV" chunks "$T/$who.wav" "$T/cleo-heard.wav" 0.7 0.3) || fail "Cleo did not hear $who: $heard"
   echo "Cleo heard $who: $heard"
-  heard=$("$HXWAV" xcorr "$T/$who.wav" "$T/dan-heard.wav" 0.6) || fail "Dan did not hear $who: $heard"
+  heard=$("$HXWAV" chunks "$T/$who.wav" "$T/dan-heard.wav" 0.7 0.3) || fail "Dan did not hear $who: $heard"
   echo "Dan heard $who: $heard"
 done
 
