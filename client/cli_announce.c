@@ -257,7 +257,10 @@ static int16_t saturate(float v)
   return v > 32767.0f ? 32767 : v < -32768.0f ? -32768 : (int16_t)lrintf(v);
 }
 
-static void mix_chunk(struct cli_announce *a, int16_t *frame, size_t n)
+/* n frames of channels interleaved samples: the room's gain applies to
+ * every channel, and speech and earcons are added to each alike, so they
+ * stay in the middle. */
+static void mix_chunk(struct cli_announce *a, int16_t *frame, size_t n, size_t channels)
 {
   size_t got = 0;
   if (a->tts)
@@ -272,27 +275,39 @@ static void mix_chunk(struct cli_announce *a, int16_t *frame, size_t n)
       a->duck_gain = fmaxf(target, a->duck_gain - a->duck_step);
     else if (a->duck_gain < target)
       a->duck_gain = fminf(target, a->duck_gain + a->duck_step);
-    float v = (float)frame[i] * room * a->duck_gain;
-    if (i < got)
-      v += (float)a->speech[i] * speech;
+    bool has_speech = i < got;
+    float said = has_speech ? (float)a->speech[i] * speech : 0.0f;
     if (!a->earcon_pcm)
       next_earcon(a);
-    if (a->earcon_pcm) {
-      v += (float)a->earcon_pcm[a->earcon_pos++] * cue;
-      if (a->earcon_pos == a->earcon_len)
-        a->earcon_pcm = NULL;
+    bool has_earcon = a->earcon_pcm != NULL;
+    float played = has_earcon ? (float)a->earcon_pcm[a->earcon_pos++] * cue : 0.0f;
+    if (has_earcon && a->earcon_pos == a->earcon_len)
+      a->earcon_pcm = NULL;
+    for (size_t c = 0; c < channels; c++) {
+      float v = (float)frame[i * channels + c] * room * a->duck_gain;
+      if (has_speech)
+        v += said;
+      if (has_earcon)
+        v += played;
+      frame[i * channels + c] = saturate(v);
     }
-    frame[i] = saturate(v);
   }
 }
 
 void cli_announce_mix(struct cli_announce *a, int16_t *frame, size_t n)
 {
+  cli_announce_mix_interleaved(a, frame, n, 1);
+}
+
+void cli_announce_mix_interleaved(struct cli_announce *a, int16_t *frame, size_t n,
+                                  int channels)
+{
+  size_t ch = channels > 1 ? (size_t)channels : 1;
   advance_speech(a);
   while (n > 0) {
     size_t chunk = n > MIX_CHUNK ? MIX_CHUNK : n;
-    mix_chunk(a, frame, chunk);
-    frame += chunk;
+    mix_chunk(a, frame, chunk, ch);
+    frame += chunk * ch;
     n -= chunk;
   }
 }

@@ -81,6 +81,11 @@ bool cli_announce_has_speech(const struct cli_announce *a);
 enum cli_speech_backend cli_announce_backend(const struct cli_announce *a);
 /* frame holds n samples of room audio; it becomes the output. */
 void cli_announce_mix(struct cli_announce *a, int16_t *frame, size_t n);
+/* The same for n frames of channels interleaved samples (stereo seats):
+ * the room volume and ducking apply to every channel, and speech and
+ * earcons are added equally to each, so they are heard in the middle. */
+void cli_announce_mix_interleaved(struct cli_announce *a, int16_t *frame, size_t n,
+                                  int channels);
 
 /* Stops what is being said and drops everything queued. */
 void cli_announce_silence(struct cli_announce *a);

@@ -33,6 +33,9 @@
 /* Receiver reports go out this often: often enough that a speaker's FEC
  * follows a link that turns bad within seconds. */
 #define CLI_APP_REPORT_NS 2000000000u
+#define SEATS_NO_STEREO                                                                  \
+  "Seats off: the sound output cannot play stereo. Choose another with --audio-out; "   \
+  "--list-devices names them."
 
 struct app {
   const struct cli_options *opt;
@@ -44,7 +47,9 @@ struct app {
   struct cli_audio *audio;
   struct hx_ring *capture;  /* not owned: the audio device's */
   struct hx_ring *playback; /* not owned: the audio device's */
-  size_t playback_target;
+  size_t playback_target; /* frames */
+  bool seats_asked;       /* --seats on or seats = on */
+  bool stereo;            /* the output plays stereo: seats can be heard */
   uint64_t last_report_ns; /* when receiver reports last went out */
   struct cli_session *session;
   struct cli_identity *identity; /* NULL: a guest */
@@ -186,6 +191,16 @@ static void run_command(struct app *a, const struct cli_command *cmd)
   case CLI_CMD_WAIT:
     a->waiting = true;
     uv_timer_start(&a->wait_timer, on_wait_done, (uint64_t)(cmd->seconds * 1000.0 + 0.5), 0);
+    break;
+  case CLI_CMD_SEATS:
+    if (cmd->on && !a->stereo) {
+      out_line(a, a->seats_asked ? SEATS_NO_STEREO
+                                 : "Seats need stereo sound: start Hearth with --seats on.");
+      break;
+    }
+    cli_session_set_seats(a->session, cmd->on);
+    out_line(a, cmd->on ? "Seats on: each voice comes from its own place."
+                        : "Seats off: every voice comes from the middle.");
     break;
   case CLI_CMD_USAGE:
     out_line(a, cmd->arg);
@@ -576,9 +591,11 @@ static int open_parts(struct app *a)
   }
   /* The command line wins over the settings file. */
   bool file_devices = !o->no_audio && !o->audio_in && !o->audio_out;
+  a->seats_asked = o->has_seats ? o->seats : cfg->seats;
   struct cli_audio_config ac = {.input = o->audio_in,
                                 .output = o->audio_out,
                                 .no_audio = o->no_audio,
+                                .output_channels = a->seats_asked ? 2 : 1,
                                 .frame_samples = cli_media_frame_samples(a->media)};
   if (file_devices && cfg->input[0])
     ac.input = cfg->input;
@@ -591,6 +608,10 @@ static int open_parts(struct app *a)
   }
   a->capture = cli_audio_capture_ring(a->audio);
   a->playback = cli_audio_playback_ring(a->audio);
+  a->stereo = cli_audio_output_channels(a->audio) == 2;
+  cli_media_set_channels(a->media, a->stereo ? 2 : 1);
+  if (a->seats_asked && !a->stereo)
+    out_line(a, SEATS_NO_STEREO);
   /* One frame plus 10 ms: low latency, yet a device that takes a whole
    * frame at a time never finds the ring empty between two ticks. */
   a->playback_target = ac.frame_samples + 480;
@@ -618,6 +639,7 @@ static int open_parts(struct app *a)
     say(a, "Cannot start: %s.", hx_strerror(rc));
     return rc;
   }
+  cli_session_set_seats(a->session, a->stereo);
   FILE *in = stdin;
   a->script_file = o->script && strcmp(o->script, "-") != 0;
   if (a->script_file && !(in = fopen(o->script, "r"))) {

@@ -23,6 +23,7 @@ struct cli_audio {
   struct hx_ring *playback;      /* owned */
   struct cli_audio_pa *pa;       /* owned; NULL when no direction uses PortAudio */
   struct cli_audio_pacer *pacer; /* owned; NULL when every direction uses PortAudio */
+  int out_channels;              /* what the playback ring holds per frame */
   enum state state;
 };
 
@@ -53,6 +54,7 @@ static int open_pacer(struct cli_audio *a, const struct cli_audio_config *cfg, e
               : out == ENDPOINT_NULL ? CLI_AUDIO_SINK_DISCARD
                                      : CLI_AUDIO_SINK_NONE,
       .sink_path = cfg->output,
+      .sink_channels = a->out_channels,
       .capture = a->capture,
       .playback = a->playback,
       .frame_samples = cfg->frame_samples,
@@ -72,8 +74,9 @@ int cli_audio_open(const struct cli_audio_config *cfg, struct cli_audio **out, c
   }
   struct cli_audio *a = calloc(1, sizeof(*a));
   if (a) {
+    a->out_channels = cfg->output_channels == 2 ? 2 : 1;
     a->capture = hx_ring_create(RING_SAMPLES);
-    a->playback = hx_ring_create(RING_SAMPLES);
+    a->playback = hx_ring_create(RING_SAMPLES * (size_t)a->out_channels);
   }
   if (!a || !a->capture || !a->playback) {
     cli_audio_close(a);
@@ -91,8 +94,10 @@ int cli_audio_open(const struct cli_audio_config *cfg, struct cli_audio **out, c
     rc = open_pacer(a, cfg, in, outp, err, err_cap);
   if (rc == HX_OK && (in == ENDPOINT_PORTAUDIO || outp == ENDPOINT_PORTAUDIO))
     rc = cli_audio_pa_open(cfg->input, in == ENDPOINT_PORTAUDIO, cfg->output,
-                           outp == ENDPOINT_PORTAUDIO, a->capture, a->playback,
-                           cfg->frame_samples, &a->pa, err, err_cap);
+                           outp == ENDPOINT_PORTAUDIO, a->out_channels, a->capture,
+                           a->playback, cfg->frame_samples, &a->pa, err, err_cap);
+  if (rc == HX_OK && outp == ENDPOINT_PORTAUDIO)
+    a->out_channels = cli_audio_pa_output_channels(a->pa);
   if (rc != HX_OK) {
     cli_audio_close(a);
     return rc;
@@ -141,6 +146,8 @@ void cli_audio_close(struct cli_audio *a)
   hx_ring_destroy(a->playback);
   free(a);
 }
+
+int cli_audio_output_channels(const struct cli_audio *a) { return a->out_channels; }
 
 struct hx_ring *cli_audio_capture_ring(struct cli_audio *a) { return a->capture; }
 

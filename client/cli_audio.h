@@ -1,5 +1,5 @@
-/* Audio devices for the client. A device moves 48 kHz mono 16-bit samples
- * between the outside (a PortAudio stream, a WAV file paced in real time, or
+/* Audio devices for the client. A device moves 48 kHz 16-bit samples (mono
+ * in; mono, or interleaved stereo for seats, out) between the outside (a PortAudio stream, a WAV file paced in real time, or
  * nothing) and two lock-free rings:
  *   capture ring:  device thread/callback produces, the client consumes;
  *   playback ring: the client produces, device thread/callback consumes.
@@ -26,6 +26,7 @@ struct cli_audio_config {
   const char *input;
   const char *output;
   bool no_audio;        /* null device: capture silence, discard playback */
+  int output_channels;  /* 2: stereo playback (seats); 0 or 1: mono */
   size_t frame_samples; /* 480 (10 ms) or 960 (20 ms): the period the
                            device works in */
 };
@@ -41,9 +42,15 @@ int cli_audio_start(struct cli_audio *a);
 int cli_audio_stop(struct cli_audio *a);
 void cli_audio_close(struct cli_audio *a);
 
+/* What playback got: 2 when stereo was asked for and the output can play
+ * it, else 1 (a PortAudio device without two output channels falls back
+ * to mono rather than failing). The playback ring holds interleaved frames
+ * of this many samples. */
+int cli_audio_output_channels(const struct cli_audio *a);
+
 struct hx_ring *cli_audio_capture_ring(struct cli_audio *a);
 struct hx_ring *cli_audio_playback_ring(struct cli_audio *a);
-/* Samples the device keeps queued itself on output (PortAudio latency), for
+/* Frames the device keeps queued itself on output (PortAudio latency), for
  * latency accounting. */
 size_t cli_audio_output_latency_samples(const struct cli_audio *a);
 

@@ -32,7 +32,8 @@ struct cli_audio_pacer {
   struct hx_ring *capture;       /* borrowed from cli_audio */
   struct hx_ring *playback;      /* borrowed from cli_audio */
   size_t frame_samples;
-  int16_t *frame; /* owned scratch of frame_samples; pacer thread only */
+  int sink_channels; /* samples per playback frame */
+  int16_t *frame; /* owned scratch of frame_samples * sink_channels; pacer thread only */
   pthread_t thread;
   bool thread_running; /* main thread only */
   atomic_bool stopping;
@@ -71,7 +72,7 @@ static int load_input(struct cli_audio_pacer *p, const char *path, char *err, si
 static int create_output(struct cli_audio_pacer *p, const char *path, char *err, size_t err_cap)
 {
   errno = 0;
-  int rc = aud_wav_open_write(path, CLI_AUDIO_RATE, 1, &p->writer);
+  int rc = aud_wav_open_write(path, CLI_AUDIO_RATE, p->sink_channels, &p->writer);
   if (rc == HX_OK)
     return HX_OK;
   int saved = errno;
@@ -90,12 +91,13 @@ int cli_audio_pacer_open(const struct cli_audio_pacer_config *cfg, struct cli_au
 {
   *out = NULL;
   if ((cfg->source == CLI_AUDIO_SOURCE_FILE && !cfg->source_path) ||
-      (cfg->sink == CLI_AUDIO_SINK_FILE && !cfg->sink_path) || cfg->frame_samples == 0) {
+      (cfg->sink == CLI_AUDIO_SINK_FILE && !cfg->sink_path) || cfg->frame_samples == 0 ||
+      cfg->sink_channels < 1 || cfg->sink_channels > 2) {
     snprintf(err, err_cap, "cannot open audio: invalid file settings");
     return HX_ERR_INVALID;
   }
   struct cli_audio_pacer *p = calloc(1, sizeof(*p));
-  int16_t *frame = calloc(cfg->frame_samples, sizeof(int16_t));
+  int16_t *frame = calloc(cfg->frame_samples * (size_t)cfg->sink_channels, sizeof(int16_t));
   if (!p || !frame) {
     free(p);
     free(frame);
@@ -107,6 +109,7 @@ int cli_audio_pacer_open(const struct cli_audio_pacer_config *cfg, struct cli_au
   p->capture = cfg->capture;
   p->playback = cfg->playback;
   p->frame_samples = cfg->frame_samples;
+  p->sink_channels = cfg->sink_channels;
   p->frame = frame;
   atomic_init(&p->stopping, false);
 
@@ -141,13 +144,13 @@ static void capture_one_frame(struct cli_audio_pacer *p)
 
 static void play_one_frame(struct cli_audio_pacer *p)
 {
-  size_t n = p->frame_samples;
+  size_t n = p->frame_samples * (size_t)p->sink_channels;
   size_t got = hx_ring_read(p->playback, p->frame, n);
   memset(p->frame + got, 0, (n - got) * sizeof(int16_t));
   p->underrun += n - got;
   if (p->sink != CLI_AUDIO_SINK_FILE || p->write_error != HX_OK)
     return;
-  int rc = aud_wav_write(p->writer, p->frame, n);
+  int rc = aud_wav_write(p->writer, p->frame, p->frame_samples);
   if (rc != HX_OK) {
     /* Keep pacing (the client still needs its capture frames) but stop
      * writing a file that is already broken; stop reports the error. */

@@ -21,10 +21,14 @@ struct cli_audio_pa;
 
 /* Opens an input stream into capture when want_input, an output stream
  * from playback when want_output (at least one of them). A NULL or
- * "default" name picks the default device. */
+ * "default" name picks the default device. out_channels: 2 asks for
+ * stereo output; a device that cannot play it is opened mono, and
+ * cli_audio_pa_output_channels says which it got. */
 int cli_audio_pa_open(const char *input, bool want_input, const char *output, bool want_output,
-                      struct hx_ring *capture, struct hx_ring *playback, size_t frame_samples,
-                      struct cli_audio_pa **out, char *err, size_t err_cap);
+                      int out_channels, struct hx_ring *capture, struct hx_ring *playback,
+                      size_t frame_samples, struct cli_audio_pa **out, char *err,
+                      size_t err_cap);
+int cli_audio_pa_output_channels(const struct cli_audio_pa *pa);
 int cli_audio_pa_start(struct cli_audio_pa *pa);
 int cli_audio_pa_stop(struct cli_audio_pa *pa);
 void cli_audio_pa_close(struct cli_audio_pa *pa);
@@ -50,6 +54,7 @@ struct cli_audio_pacer_config {
   const char *source_path; /* CLI_AUDIO_SOURCE_FILE only */
   enum cli_audio_sink sink;
   const char *sink_path; /* CLI_AUDIO_SINK_FILE only */
+  int sink_channels;     /* 1 or 2: interleaved samples per playback frame */
   struct hx_ring *capture;
   struct hx_ring *playback;
   size_t frame_samples;

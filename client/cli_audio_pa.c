@@ -32,6 +32,7 @@ struct cli_audio_pa {
   bool initialised;      /* Pa_Initialize succeeded; Pa_Terminate owed */
   bool started;
   size_t output_latency;
+  int out_channels; /* 2: interleaved stereo from the playback ring */
 };
 
 static int input_callback(const void *input, void *output, unsigned long frames,
@@ -59,10 +60,11 @@ static int output_callback(const void *input, void *output, unsigned long frames
   (void)flags;
   struct cli_audio_pa *pa = user;
   int16_t *pcm = output;
-  size_t got = hx_ring_read(pa->playback, pcm, frames);
-  if (got < frames) {
-    memset(pcm + got, 0, (frames - got) * sizeof(int16_t));
-    atomic_fetch_add_explicit(&pa->underrun, frames - got, memory_order_relaxed);
+  size_t samples = frames * (size_t)pa->out_channels;
+  size_t got = hx_ring_read(pa->playback, pcm, samples);
+  if (got < samples) {
+    memset(pcm + got, 0, (samples - got) * sizeof(int16_t));
+    atomic_fetch_add_explicit(&pa->underrun, samples - got, memory_order_relaxed);
   }
   return paContinue;
 }
@@ -132,10 +134,10 @@ static PaDeviceIndex match_device(const char *name, bool input)
   return partial;
 }
 
-/* Resolves a name to a device that can do 48 kHz mono 16-bit in this
- * direction, and fills the stream parameters for it. */
-static int resolve_device(const char *name, bool input, PaStreamParameters *params, char *err,
-                          size_t err_cap)
+/* Resolves a name to a device that can do 48 kHz 16-bit with channels
+ * channels in this direction, and fills the stream parameters for it. */
+static int resolve_device(const char *name, bool input, int channels,
+                          PaStreamParameters *params, char *err, size_t err_cap)
 {
   const char *dir = input ? "input" : "output";
   PaDeviceIndex dev;
@@ -160,16 +162,19 @@ static int resolve_device(const char *name, bool input, PaStreamParameters *para
   }
   *params = (PaStreamParameters){
       .device = dev,
-      .channelCount = 1,
+      .channelCount = channels,
       .sampleFormat = paInt16,
       .suggestedLatency = input ? info->defaultLowInputLatency : info->defaultLowOutputLatency,
       .hostApiSpecificStreamInfo = NULL,
   };
-  PaError e = Pa_IsFormatSupported(input ? params : NULL, input ? NULL : params, CLI_AUDIO_RATE);
+  PaError e = channels > channels_for(info, input)
+                  ? paInvalidChannelCount
+                  : Pa_IsFormatSupported(input ? params : NULL, input ? NULL : params,
+                                         CLI_AUDIO_RATE);
   if (e != paFormatIsSupported) {
     snprintf(err, err_cap,
-             "cannot open audio %s \"%s\": it cannot do 48000 Hz mono 16-bit sound (%s); " HINT,
-             dir, info->name, Pa_GetErrorText(e));
+             "cannot open audio %s \"%s\": it cannot do 48000 Hz %s 16-bit sound (%s); " HINT,
+             dir, info->name, channels == 2 ? "stereo" : "mono", Pa_GetErrorText(e));
     return HX_ERR_DEVICE;
   }
   return HX_OK;
@@ -179,7 +184,16 @@ static int open_stream(struct cli_audio_pa *pa, const char *name, bool input,
                        size_t frame_samples, char *err, size_t err_cap)
 {
   PaStreamParameters params;
-  int rc = resolve_device(name, input, &params, err, err_cap);
+  int rc = resolve_device(name, input, input ? 1 : pa->out_channels, &params, err, err_cap);
+  if (rc == HX_ERR_DEVICE && !input && pa->out_channels == 2) {
+    /* Seats are a comfort, not a reason to stay silent: play mono. The
+     * client tells the person, since it knows they asked for seats. */
+    hx_log(HX_LOG_INFO, LOG_MODULE, "%s; playing mono", err);
+    pa->out_channels = 1;
+    rc = resolve_device(name, input, 1, &params, err, err_cap);
+    if (rc == HX_OK && err_cap > 0)
+      err[0] = '\0';
+  }
   if (rc != HX_OK)
     return rc;
   /* Half a frame per callback: the client works in whole frames, and a
@@ -199,8 +213,9 @@ static int open_stream(struct cli_audio_pa *pa, const char *name, bool input,
 }
 
 int cli_audio_pa_open(const char *input, bool want_input, const char *output, bool want_output,
-                      struct hx_ring *capture, struct hx_ring *playback, size_t frame_samples,
-                      struct cli_audio_pa **out, char *err, size_t err_cap)
+                      int out_channels, struct hx_ring *capture, struct hx_ring *playback,
+                      size_t frame_samples, struct cli_audio_pa **out, char *err,
+                      size_t err_cap)
 {
   *out = NULL;
   struct cli_audio_pa *pa = calloc(1, sizeof(*pa));
@@ -210,6 +225,7 @@ int cli_audio_pa_open(const char *input, bool want_input, const char *output, bo
   }
   pa->capture = capture;
   pa->playback = playback;
+  pa->out_channels = out_channels == 2 ? 2 : 1;
   atomic_init(&pa->dropped, 0);
   atomic_init(&pa->underrun, 0);
 
@@ -286,6 +302,8 @@ void cli_audio_pa_close(struct cli_audio_pa *pa)
     Pa_Terminate();
   free(pa);
 }
+
+int cli_audio_pa_output_channels(const struct cli_audio_pa *pa) { return pa->out_channels; }
 
 size_t cli_audio_pa_output_latency_samples(const struct cli_audio_pa *pa)
 {

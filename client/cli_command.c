@@ -27,6 +27,7 @@ static const char *const help_lines[] = {
     "/speech on|off: speak announcements, or not.",
     "/rate WORDS: speech rate in words per minute, 80 to 450.",
     "/voice NAME: the speech voice, such as en-us.",
+    "/seats on|off: each voice from its own place around you, or all from the middle.",
     "/cues: how each event is told; /cues quiet|normal|verbose picks a preset.",
     "/cue EVENT speech|earcon|text|nothing: how one event is told; join with +.",
     "/cue-sound EVENT FILE.wav|default: your own sound for an event, or its own again.",
@@ -195,6 +196,13 @@ static bool parse_with_argument(const char *word, size_t len, const char *rest,
       out->on = strcasecmp(rest, "on") == 0;
     } else {
       usage(out, "/speech needs on or off.");
+    }
+  } else if (word_is(word, len, "seats")) {
+    if (strcasecmp(rest, "on") == 0 || strcasecmp(rest, "off") == 0) {
+      out->kind = CLI_CMD_SEATS;
+      out->on = strcasecmp(rest, "on") == 0;
+    } else {
+      usage(out, "/seats needs on or off.");
     }
   } else if (word_is(word, len, "rate")) {
     if (hx_parse_long(rest, 80, 450, &n) == HX_OK) {

@@ -39,6 +39,7 @@ enum cli_command_kind {
   CLI_CMD_RATE,        /* level: words per minute */
   CLI_CMD_VOICE,       /* arg: the voice name */
   CLI_CMD_CUE_SOUND,   /* event; arg: a WAV file, or "" for the built-in earcon */
+  CLI_CMD_SEATS,       /* on: voices in their seats, or all in the middle */
 };
 
 enum cli_volume_target { CLI_VOLUME_SPEECH, CLI_VOLUME_CUES, CLI_VOLUME_ROOM };
@@ -54,7 +55,7 @@ struct cli_command {
   unsigned outputs;            /* /cue: A11Y_CUE_* bits */
   bool has_preset;             /* /cues PRESET */
   enum a11y_cue_preset preset; /* /cues PRESET */
-  bool on;           /* /speech on|off */
+  bool on;           /* /speech on|off, /seats on|off */
 };
 
 /* Parses one line (without its newline). script: lines starting with '#'

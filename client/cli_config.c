@@ -91,6 +91,17 @@ static void set_int(struct parser *p, const char *key, const char *value, long m
   complain(p, "%s %s is not a number from %ld to %ld; keeping %d.", key, s, min, max, *field);
 }
 
+static void set_on_off(struct parser *p, const char *key, const char *value, bool *field)
+{
+  if (strcasecmp(value, "on") == 0 || strcasecmp(value, "off") == 0) {
+    *field = strcasecmp(value, "on") == 0;
+    return;
+  }
+  char s[128];
+  shown(s, sizeof s, value);
+  complain(p, "%s %s is not on or off; keeping %s.", key, s, *field ? "on" : "off");
+}
+
 static void set_text(struct parser *p, const char *key, const char *value, char *field,
                      size_t cap)
 {
@@ -123,8 +134,10 @@ static void audio_setting(struct parser *p, const char *key, const char *value)
     set_text(p, key, value, c->output, sizeof c->output);
   else if (key_is(key, "room-volume"))
     set_int(p, key, value, 0, 100, &c->room_volume);
+  else if (key_is(key, "seats"))
+    set_on_off(p, key, value, &c->seats);
   else
-    unknown_key(p, key, "audio", "input, output and room-volume");
+    unknown_key(p, key, "audio", "input, output, room-volume and seats");
 }
 
 static void speech_setting(struct parser *p, const char *key, const char *value)

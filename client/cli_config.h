@@ -24,6 +24,7 @@ struct cli_config {
   char input[256];  /* "" = the default device */
   char output[256]; /* "" = the default device */
   int room_volume;  /* percent, 0..100 */
+  bool seats;       /* stereo, each person in their place; off by default */
   /* [speech] */
   char backend[16]; /* "espeak", "speechd" or "none" */
   char voice[64];   /* "" = chosen by language */

@@ -138,10 +138,10 @@ void cli_front_destroy(struct cli_front *f)
 void cli_front_attach(struct cli_front *f, struct cli_ui *ui) { f->ui = ui; }
 const struct cli_config *cli_front_config(const struct cli_front *f) { return &f->cfg; }
 
-void cli_front_mix(void *front, int16_t *frame, size_t n)
+void cli_front_mix(void *front, int16_t *frame, size_t n, int channels)
 {
   struct cli_front *f = front;
-  cli_announce_mix(f->announce, frame, n);
+  cli_announce_mix_interleaved(f->announce, frame, n, channels);
 }
 
 static void emit(struct cli_front *f, const char *line)

@@ -44,10 +44,11 @@ void cli_front_event(struct cli_front *f, const struct a11y_event_info *ev, cons
 /* A circle event (cli_circle_io.event) and its line: told as the cue
  * mapping says. front is a struct cli_front. */
 void cli_front_cue(void *front, enum a11y_cue_event cue, const char *line);
-/* Each mixed 48 kHz mono playback frame, before it is played: room volume,
- * ducking under speech, speech and earcons (cli_announce_mix). front is a
- * struct cli_front; the signature is cli_media's post-mix callback. */
-void cli_front_mix(void *front, int16_t *frame, size_t n);
+/* Each mixed 48 kHz playback frame (n samples per channel, interleaved),
+ * before it is played: room volume, ducking under speech, speech and
+ * earcons (cli_announce_mix_interleaved). front is a struct cli_front; the
+ * signature is cli_media's post-mix callback. */
+void cli_front_mix(void *front, int16_t *frame, size_t n, int channels);
 
 /* Runs the settings and announcement commands (/repeat, /silence, /hand,
  * /volume, /speech, /rate, /voice, /cue, /cue-sound, /cues, /keys). False when cmd is

@@ -1,5 +1,6 @@
 #include "cli_media.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,8 @@ struct speaker {
   struct aud_jitter *jitter; /* owned */
   struct aud_decoder *dec;   /* owned */
   uint64_t packets;
+  float pan;                      /* -1 left .. +1 right; stereo only */
+  float gain_left, gain_right;    /* pan through the pan law */
   /* Decoded audio not yet mixed: whole packets are decoded at once, so a
    * 20 ms packet feeds two 10 ms frames and a 10 ms one half of 20 ms. */
   int16_t queue[AUD_JITTER_MAX_SPAN + AUD_MAX_FRAME_SAMPLES];
@@ -54,6 +57,7 @@ struct cli_media {
   uint32_t timestamp;
   bool first_packet;
   bool warned_send; /* a send failure is logged once, not per packet */
+  int channels;     /* of the playback ring: 1, or 2 for seats */
   cli_media_post_mix_fn post_mix; /* NULL: none */
   void *post_mix_ud;
   struct speaker speakers[CLI_MEDIA_MAX_SPEAKERS];
@@ -67,10 +71,11 @@ struct cli_media {
     uint64_t at_ms;
   } losses[CLI_MEDIA_MAX_SPEAKERS];
   size_t n_losses;
-  /* Working buffers, so the packet path never allocates. */
-  int16_t frame[AUD_MAX_FRAME_SAMPLES];
+  /* Working buffers, so the packet path never allocates; frame and acc
+   * hold a stereo frame when the output is stereo. */
+  int16_t frame[AUD_MAX_FRAME_SAMPLES * 2];
   int16_t pcm[AUD_JITTER_MAX_SPAN];
-  int32_t acc[AUD_MAX_FRAME_SAMPLES];
+  int32_t acc[AUD_MAX_FRAME_SAMPLES * 2];
   struct aud_jitter_out jout;
   uint8_t opus[AUD_MAX_PACKET];
   uint8_t packet[PROTO_RTP_MAX_PACKET + PROTO_SRTP_TRAILER_MAX];
@@ -85,6 +90,7 @@ int cli_media_create(int frame_ms, struct cli_media **out)
   if (!m)
     return HX_ERR_NOMEM;
   m->frame_ms = frame_ms;
+  m->channels = 1;
   int rc = aud_encoder_create(frame_ms, AUD_DEFAULT_BITRATE, &m->enc);
   if (rc == HX_OK)
     rc = aud_preprocess_create(aud_encoder_frame_samples(m->enc), false, &m->pre);
@@ -177,6 +183,8 @@ int cli_media_allow(struct cli_media *m, uint32_t ssrc)
     }
     s->used = true;
     s->ssrc = ssrc;
+    s->pan = 0.0f;
+    aud_pan_gains(s->pan, &s->gain_left, &s->gain_right);
     return HX_OK;
   }
   hx_log(HX_LOG_WARN, LOG_MODULE, "more than %d speakers; not playing a new one",
@@ -190,6 +198,39 @@ void cli_media_forget(struct cli_media *m, uint32_t ssrc)
   if (s)
     speaker_clear(s);
 }
+
+int cli_media_set_pan(struct cli_media *m, uint32_t ssrc, float pan)
+{
+  if (isnan(pan) || pan < -1.0f || pan > 1.0f)
+    return HX_ERR_INVALID;
+  struct speaker *s = speaker_find(m, ssrc);
+  if (!s)
+    return HX_ERR_NOT_FOUND;
+  s->pan = pan;
+  aud_pan_gains(pan, &s->gain_left, &s->gain_right);
+  return HX_OK;
+}
+
+int cli_media_speaker_pan(const struct cli_media *m, uint32_t ssrc, float *pan)
+{
+  for (size_t i = 0; i < CLI_MEDIA_MAX_SPEAKERS; i++) {
+    if (m->speakers[i].used && m->speakers[i].ssrc == ssrc) {
+      *pan = m->speakers[i].pan;
+      return HX_OK;
+    }
+  }
+  return HX_ERR_NOT_FOUND;
+}
+
+int cli_media_set_channels(struct cli_media *m, int channels)
+{
+  if (channels != 1 && channels != 2)
+    return HX_ERR_INVALID;
+  m->channels = channels;
+  return HX_OK;
+}
+
+int cli_media_channels(const struct cli_media *m) { return m->channels; }
 
 void cli_media_set_muted(struct cli_media *m, bool muted) { m->muted = muted; }
 
@@ -482,7 +523,10 @@ static void speaker_mix(struct cli_media *m, struct speaker *s, size_t n)
     if (speaker_refill(m, s) != HX_OK)
       queue_append(s, NULL, n - s->queued);
   }
-  aud_mix_add(m->acc, s->queue, n, 1.0f);
+  if (m->channels == 2)
+    aud_mix_add_stereo(m->acc, s->queue, n, s->gain_left, s->gain_right);
+  else
+    aud_mix_add(m->acc, s->queue, n, 1.0f);
   s->queued -= n;
   memmove(s->queue, s->queue + n, s->queued * sizeof s->queue[0]);
 }
@@ -490,17 +534,20 @@ static void speaker_mix(struct cli_media *m, struct speaker *s, size_t n)
 int cli_media_fill_playback(struct cli_media *m, struct hx_ring *playback, size_t target)
 {
   size_t cap = hx_ring_capacity(playback);
-  while (cap - hx_ring_writable(playback) < target &&
-         hx_ring_writable(playback) >= m->frame_samples) {
-    memset(m->acc, 0, m->frame_samples * sizeof m->acc[0]);
+  size_t channels = (size_t)m->channels;
+  size_t samples = m->frame_samples * channels;
+  while ((cap - hx_ring_writable(playback)) / channels < target &&
+         hx_ring_writable(playback) >= samples) {
+    memset(m->acc, 0, samples * sizeof m->acc[0]);
     for (size_t i = 0; i < CLI_MEDIA_MAX_SPEAKERS; i++) {
       if (m->speakers[i].used)
         speaker_mix(m, &m->speakers[i], m->frame_samples);
     }
-    aud_mix_out(m->acc, m->frame, m->frame_samples);
+    aud_mix_out(m->acc, m->frame, samples);
     if (m->post_mix)
-      m->post_mix(m->post_mix_ud, m->frame, m->frame_samples);
-    hx_ring_write(playback, m->frame, m->frame_samples);
+      m->post_mix(m->post_mix_ud, m->frame, m->frame_samples, m->channels);
+    /* Whole frames only, so the device never reads half a stereo pair. */
+    hx_ring_write(playback, m->frame, samples);
   }
   return HX_OK;
 }

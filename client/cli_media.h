@@ -3,7 +3,8 @@
  *            SRTP -> a send callback (the UDP socket);
  *   receive: UDP bytes -> SRTP -> RTP -> the speaker's jitter buffer;
  *   play:    each speaker's jitter buffer -> Opus (or concealment) -> mix ->
- *            playback ring.
+ *            playback ring: mono, or with seats (cli_media_set_channels 2)
+ *            interleaved stereo, each speaker panned to its seat.
  * Speakers are the SSRCs on the roster (cli_media_allow); packets from any
  * other SSRC are dropped. No call on the packet path allocates: speakers are
  * created when they join the roster. Main (loop) thread only. */
@@ -64,6 +65,19 @@ bool cli_media_joined(const struct cli_media *m);
 int cli_media_allow(struct cli_media *m, uint32_t ssrc);
 void cli_media_forget(struct cli_media *m, uint32_t ssrc);
 
+/* The playback ring's channels: 1 (mono, the default) or 2 (interleaved
+ * stereo, for seats). Set once, before playback starts; HX_ERR_INVALID
+ * otherwise. */
+int cli_media_set_channels(struct cli_media *m, int channels);
+int cli_media_channels(const struct cli_media *m);
+/* Where a speaker sits in stereo output: pan -1 (left) .. +1 (right), 0 the
+ * middle (every speaker's start), through aud_pan_gains' constant-power
+ * law; mono output ignores it. A person may speak with more than one SSRC:
+ * the caller gives each the person's pan. HX_ERR_NOT_FOUND when ssrc is
+ * no speaker, HX_ERR_INVALID outside -1..1. */
+int cli_media_set_pan(struct cli_media *m, uint32_t ssrc, float pan);
+int cli_media_speaker_pan(const struct cli_media *m, uint32_t ssrc, float *pan);
+
 void cli_media_set_muted(struct cli_media *m, bool muted);
 /* Capture settings; the defaults are 24 kbit/s, always, no denoise. */
 int cli_media_set_bitrate(struct cli_media *m, int bitrate);
@@ -106,13 +120,14 @@ int cli_media_pump_capture(struct cli_media *m, struct hx_ring *capture, cli_med
 int cli_media_receive(struct cli_media *m, uint8_t *pkt, size_t len);
 
 /* Produces frames into the playback ring until it holds at least target
- * samples (or is full), in or out of a room (silence then), so that what
- * the post-mix callback adds is heard at any time. */
+ * frames (samples per channel), or is full, in or out of a room (silence
+ * then), so that what the post-mix callback adds is heard at any time. */
 int cli_media_fill_playback(struct cli_media *m, struct hx_ring *playback, size_t target);
-/* Called on each mixed 48 kHz mono frame (n samples, changed in place)
- * before it goes into the playback ring: speech, earcons and ducking. On
- * the loop thread, like fill_playback. NULL removes it. */
-typedef void (*cli_media_post_mix_fn)(void *userdata, int16_t *frame, size_t n);
+/* Called on each mixed 48 kHz frame (n samples per channel, interleaved
+ * when channels is 2; changed in place) before it goes into the playback
+ * ring: speech, earcons and ducking. On the loop thread, like
+ * fill_playback. NULL removes it. */
+typedef void (*cli_media_post_mix_fn)(void *userdata, int16_t *frame, size_t n, int channels);
 void cli_media_set_post_mix(struct cli_media *m, cli_media_post_mix_fn fn, void *userdata);
 
 void cli_media_get_stats(const struct cli_media *m, struct cli_media_stats *out);

@@ -65,6 +65,7 @@ enum opt_id {
   OPT_BITRATE,
   OPT_TRANSMIT,
   OPT_PREPROCESS,
+  OPT_SEATS,
   OPT_VERBOSE,
   OPT_HELP,
   OPT_VERSION,
@@ -86,6 +87,7 @@ static const struct {
     {"--media-via", OPT_MEDIA_VIA, true},
     {"--bitrate", OPT_BITRATE, true},     {"--transmit", OPT_TRANSMIT, true},
     {"--preprocess", OPT_PREPROCESS, true}, {"--verbose", OPT_VERBOSE, false},     {"--help", OPT_HELP, false},
+    {"--seats", OPT_SEATS, true},
     {"-h", OPT_HELP, false},               {"--version", OPT_VERSION, false},
 };
 
@@ -190,6 +192,12 @@ static int apply(struct cli_options *o, enum opt_id id, const char *opt, const c
     if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0)
       return fail(err, cap, "bad --preprocess \"%s\": use on or off", value);
     o->preprocess = strcmp(value, "on") == 0;
+    return HX_OK;
+  case OPT_SEATS:
+    if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0)
+      return fail(err, cap, "bad --seats \"%s\": use on or off", value);
+    o->has_seats = true;
+    o->seats = strcmp(value, "on") == 0;
     return HX_OK;
   case OPT_VERBOSE:
     o->verbose = true;
@@ -303,6 +311,10 @@ void cli_options_usage(FILE *out)
         "                         /talk is on, or always (the default)\n"
         "  --preprocess on|off    clean up the microphone (noise suppression) before\n"
         "                         sending (off if not given)\n"
+        "  --seats on|off         stereo sound in which each person keeps a place\n"
+        "                         around the circle, so voices come from different\n"
+        "                         directions (overrides hearth.conf; off if neither\n"
+        "                         says)\n"
         "  --media-via HOST:PORT  send sound through this relay instead of straight\n"
         "                         to the server (for network tests)\n"
         "  --verbose              also log informational lines on standard error\n"

@@ -50,6 +50,8 @@ struct cli_options {
   int bitrate_kbps;                  /* Opus bitrate */
   enum cli_media_transmit transmit;  /* when the microphone is sent */
   bool preprocess;                   /* noise suppression on the microphone */
+  bool has_seats; /* --seats given; else hearth.conf says */
+  bool seats;     /* stereo output with a place for each person */
   bool verbose; /* log INFO lines, such as when the audio device started */
   /* The line interface (cli_ui_choose_mode decides with the terminal). */
   bool plain;         /* plain lines, no escape sequences, no line editor */

@@ -8,6 +8,7 @@
 #include "cli_circle.h"
 #include "cli_identity.h"
 #include "cli_media.h"
+#include "cli_seats.h"
 #include "hx_err.h"
 #include "hx_log.h"
 #include "hx_util.h"
@@ -38,6 +39,8 @@ struct cli_session {
   struct cli_media *media; /* not owned; may be NULL */
   const struct cli_identity *identity; /* not owned; may be NULL */
   struct cli_circle *circle;           /* not owned; may be NULL */
+  struct cli_seats *seats;             /* owned: everyone's place, on or off */
+  bool seats_on;                       /* voices sit in their places */
   char name[CLI_NAME_BYTES];
   char wanted_room[ROOM_BYTES];
   char server[300];
@@ -68,6 +71,10 @@ int cli_session_create(const struct cli_session_config *cfg, const struct cli_se
   struct cli_session *s = calloc(1, sizeof *s);
   if (!s)
     return HX_ERR_NOMEM;
+  if (cli_seats_create(&s->seats) != HX_OK) {
+    free(s);
+    return HX_ERR_NOMEM;
+  }
   s->io = *io;
   s->media = media;
   s->identity = cfg->identity;
@@ -75,7 +82,7 @@ int cli_session_create(const struct cli_session_config *cfg, const struct cli_se
   if (hx_strlcpy(s->name, cfg->name, sizeof s->name) != HX_OK ||
       hx_strlcpy(s->wanted_room, cfg->room, sizeof s->wanted_room) != HX_OK ||
       hx_strlcpy(s->server, cfg->server, sizeof s->server) != HX_OK) {
-    free(s);
+    cli_session_destroy(s);
     return HX_ERR_TOO_BIG;
   }
   s->next_id = 1;
@@ -84,7 +91,13 @@ int cli_session_create(const struct cli_session_config *cfg, const struct cli_se
   return HX_OK;
 }
 
-void cli_session_destroy(struct cli_session *s) { free(s); }
+void cli_session_destroy(struct cli_session *s)
+{
+  if (!s)
+    return;
+  cli_seats_destroy(s->seats);
+  free(s);
+}
 
 static void print_line(struct cli_session *s, const char *line) { s->io.print(s->io.userdata, line); }
 
@@ -233,8 +246,23 @@ static void media_allow(struct cli_session *s, uint32_t ssrc)
     cli_media_allow(s->media, ssrc);
 }
 
+/* Gives a person their seat (kept even while seats are off, so turning
+ * them on puts nobody somewhere new) and pans their voice to it, or to the
+ * middle with seats off. A room past CLI_SEATS_MAX shares the middle. */
+static void seat_member(struct cli_session *s, const struct cli_member *m)
+{
+  if (m->session == s->own_session)
+    return;
+  float pan = 0.0f;
+  if (cli_seats_take(s->seats, m->session, &pan) != HX_OK || !s->seats_on)
+    pan = 0.0f;
+  if (s->media)
+    cli_media_set_pan(s->media, m->ssrc, pan);
+}
+
 static void leave_room_state(struct cli_session *s)
 {
+  cli_seats_clear(s->seats);
   s->in_room = false;
   s->roster_len = 0;
   s->recent_len = 0;
@@ -298,10 +326,12 @@ static int handle_joined(struct cli_session *s, const json_t *msg)
       break;
     }
     s->roster[s->roster_len++] = m;
-    if (m.session == s->own_session)
+    if (m.session == s->own_session) {
       server_muted = m.muted;
-    else
+    } else {
       media_allow(s, m.ssrc);
+      seat_member(s, &m);
+    }
   }
   struct a11y_event_info ev = {.event = A11Y_EV_YOU_JOINED, .room = s->room,
                                .count = (int)s->roster_len};
@@ -415,6 +445,7 @@ static void handle_event(struct cli_session *s, const json_t *msg)
     if (!m && member_parse(msg, &fresh) && s->roster_len < CLI_ROSTER_MAX) {
       s->roster[s->roster_len++] = fresh;
       media_allow(s, fresh.ssrc);
+      seat_member(s, &fresh);
     }
     if (self)
       return;
@@ -426,6 +457,7 @@ static void handle_event(struct cli_session *s, const json_t *msg)
     if (m) {
       if (s->media)
         cli_media_forget(s->media, m->ssrc);
+      cli_seats_release(s->seats, m->session);
       member_remove(s, m);
     }
     /* Leaving quietly (/leave quietly) is a roster change, not news. */
@@ -597,3 +629,12 @@ const char *cli_session_room(const struct cli_session *s) { return s->room; }
 bool cli_session_muted(const struct cli_session *s) { return s->muted; }
 enum cli_session_end cli_session_end(const struct cli_session *s) { return s->end; }
 size_t cli_session_roster_len(const struct cli_session *s) { return s->roster_len; }
+
+void cli_session_set_seats(struct cli_session *s, bool on)
+{
+  s->seats_on = on;
+  for (size_t i = 0; i < s->roster_len; i++)
+    seat_member(s, &s->roster[i]);
+}
+
+bool cli_session_seats(const struct cli_session *s) { return s->seats_on; }

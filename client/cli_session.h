@@ -82,4 +82,11 @@ bool cli_session_muted(const struct cli_session *s);
 enum cli_session_end cli_session_end(const struct cli_session *s);
 size_t cli_session_roster_len(const struct cli_session *s);
 
+/* Seats (cli_seats.h): everyone else gets a place when they appear on the
+ * roster, and keeps it while they stay. On, each person's voice is panned
+ * to their place (cli_media_set_pan, for stereo output); off, every voice
+ * is in the middle. Off until this is called. */
+void cli_session_set_seats(struct cli_session *s, bool on);
+bool cli_session_seats(const struct cli_session *s);
+
 #endif

@@ -30,23 +30,50 @@ uint8_t aud_level_dbov(const int16_t *pcm, size_t n)
   return (uint8_t)lrint(level);
 }
 
+/* acc + sample * gain, clipped rather than overflowing. */
+static int32_t mix_one(int32_t acc, int16_t sample, float gain)
+{
+  float v = (float)sample * gain;
+  if (v > MIX_PRODUCT_LIMIT)
+    v = MIX_PRODUCT_LIMIT;
+  else if (v < -MIX_PRODUCT_LIMIT)
+    v = -MIX_PRODUCT_LIMIT;
+  int64_t sum = (int64_t)acc + (int64_t)lrintf(v);
+  if (sum > INT32_MAX)
+    sum = INT32_MAX;
+  else if (sum < INT32_MIN)
+    sum = INT32_MIN;
+  return (int32_t)sum;
+}
+
 void aud_mix_add(int32_t *acc, const int16_t *src, size_t n, float gain)
 {
   /* A NaN gain would make every sample undefined; treat it as muted. */
   if (!acc || !src || isnan(gain))
     return;
+  for (size_t i = 0; i < n; i++)
+    acc[i] = mix_one(acc[i], src[i], gain);
+}
+
+void aud_pan_gains(float pan, float *left, float *right)
+{
+  if (isnan(pan))
+    pan = 0.0f;
+  pan = fmaxf(-1.0f, fminf(1.0f, pan));
+  /* A quarter turn from all-left to all-right: cos and sin of the same
+   * angle keep the power constant. */
+  double angle = ((double)pan + 1.0) * M_PI / 4.0;
+  *left = (float)cos(angle);
+  *right = (float)sin(angle);
+}
+
+void aud_mix_add_stereo(int32_t *acc, const int16_t *src, size_t n, float left, float right)
+{
+  if (!acc || !src || isnan(left) || isnan(right))
+    return;
   for (size_t i = 0; i < n; i++) {
-    float v = (float)src[i] * gain;
-    if (v > MIX_PRODUCT_LIMIT)
-      v = MIX_PRODUCT_LIMIT;
-    else if (v < -MIX_PRODUCT_LIMIT)
-      v = -MIX_PRODUCT_LIMIT;
-    int64_t sum = (int64_t)acc[i] + (int64_t)lrintf(v);
-    if (sum > INT32_MAX)
-      sum = INT32_MAX;
-    else if (sum < INT32_MIN)
-      sum = INT32_MIN;
-    acc[i] = (int32_t)sum;
+    acc[2 * i] = mix_one(acc[2 * i], src[i], left);
+    acc[2 * i + 1] = mix_one(acc[2 * i + 1], src[i], right);
   }
 }
 

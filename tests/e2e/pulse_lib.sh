@@ -11,6 +11,8 @@
 #   ear_b   remap of probe's right: a receiver plays here
 #   sink_a  where the sender's own speaker goes (nobody listens)
 #   quiet_b a silent microphone for the receiver (quiet_b.monitor)
+#   ears_b  2 channels: a receiver with seats on plays here, and a recorder
+#           of ears_b.monitor hears its left and right
 # norewinds=1 is needed: PortAudio's ALSA-to-pulse streams stall after the
 # first buffer when the null sink rewinds.
 # Needs $T (a private temp folder) and fail() from the caller.
@@ -39,6 +41,7 @@ start_pulse() {
     -L "module-remap-sink sink_name=ear_b master=probe channels=1 channel_map=mono master_channel_map=front-right remix=no" \
     -L "module-null-sink sink_name=sink_a channels=1 $null" \
     -L "module-null-sink sink_name=quiet_b channels=1 $null" \
+    -L "module-null-sink sink_name=ears_b channels=2 $null" \
     >"$T/pulse.log" 2>&1 &
   PULSE_PID=$!
   PIDS+=("$PULSE_PID")
@@ -59,10 +62,11 @@ stop_pulse() {
   PULSE_PID=
 }
 
-# record_probe FILE: records probe.monitor (left: mouth, right: ear) into
-# FILE until stop_record; sets RECORD_PID.
+# record_probe FILE [SINK]: records SINK's monitor (probe.monitor if not
+# given: left mouth, right ear) into FILE, in stereo, until stop_record;
+# sets RECORD_PID.
 record_probe() {
-  parecord --device=probe.monitor --rate=48000 --channels=2 --format=s16le \
+  parecord --device="${2:-probe}.monitor" --rate=48000 --channels=2 --format=s16le \
     --file-format=wav --latency-msec=10 "$1" 2>"$T/parecord.err" &
   RECORD_PID=$!
   PIDS+=("$RECORD_PID")

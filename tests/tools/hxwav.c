@@ -25,6 +25,16 @@
  *   hxwav onsets PROBE.wav REC.wav [MIN] where PROBE (a chirp) occurs in
  *                                       REC: one line per occurrence, its
  *                                       start in ms and its correlation
+ *   hxwav channels FILE.wav             how many channels the file has
+ *   hxwav pan REF.wav REC.wav [MIN]     REF found in a stereo 48 kHz REC
+ *                                       (as xcorr does, on both channels
+ *                                       averaged), then the RMS level in
+ *                                       dBFS of each channel over REF's
+ *                                       speech there: left, right, and
+ *                                       left minus right; exit 1 when that
+ *                                       difference is smaller than MIN dB
+ *                                       either way (a voice not off to
+ *                                       one side)
  * Both files are read as 8 kHz mono: speech correlation lives below 4 kHz,
  * and it keeps a brute-force lag search fast enough for a test. */
 #include <math.h>
@@ -510,6 +520,111 @@ static int cmd_onsets(int argc, char **argv)
   return 0;
 }
 
+/* One channel of a 48 kHz WAV file, read from its bytes: the library's
+ * reader hands out mono only. */
+static int load_channel(const char *path, int channel, int16_t **pcm, size_t *n, int *channels)
+{
+  FILE *f = fopen(path, "rb");
+  uint8_t *bytes = NULL;
+  size_t len = 0;
+  if (f && fseek(f, 0, SEEK_END) == 0) {
+    long size = ftell(f);
+    bytes = size > 0 ? malloc((size_t)size) : NULL;
+    if (bytes && fseek(f, 0, SEEK_SET) == 0)
+      len = fread(bytes, 1, (size_t)size, f);
+  }
+  if (f)
+    fclose(f);
+  int rate = 0;
+  size_t offset = 0, data_len = 0;
+  if (!bytes || aud_wav_parse_header(bytes, len, &rate, channels, &offset, &data_len) != HX_OK ||
+      rate != 48000 || channel >= *channels) {
+    fprintf(stderr, "hxwav: cannot read channel %d of %s as 48 kHz 16-bit WAV\n", channel + 1,
+            path);
+    free(bytes);
+    return -1;
+  }
+  size_t frame_bytes = (size_t)*channels * 2;
+  *n = data_len / frame_bytes;
+  *pcm = malloc((*n ? *n : 1) * sizeof **pcm);
+  for (size_t i = 0; *pcm && i < *n; i++) {
+    const uint8_t *p = bytes + offset + i * frame_bytes + (size_t)channel * 2;
+    (*pcm)[i] = (int16_t)(uint16_t)(p[0] | (p[1] << 8));
+  }
+  free(bytes);
+  return *pcm ? 0 : -1;
+}
+
+static int cmd_channels(int argc, char **argv)
+{
+  if (argc < 3) {
+    fprintf(stderr, "usage: hxwav channels FILE.wav\n");
+    return 2;
+  }
+  int16_t *pcm;
+  size_t n;
+  int channels;
+  if (load_channel(argv[2], 0, &pcm, &n, &channels))
+    return 2;
+  free(pcm);
+  printf("%d\n", channels);
+  return 0;
+}
+
+static double span_dbfs(const int16_t *x, size_t n, size_t from, size_t to)
+{
+  to = to > n ? n : to;
+  from = from > to ? to : from;
+  double rms = window_rms(x + from, to - from);
+  return rms > 0 ? 20 * log10(rms / 32768.0) : -120;
+}
+
+static int cmd_pan(int argc, char **argv)
+{
+  if (argc < 4) {
+    fprintf(stderr, "usage: hxwav pan REF.wav REC.wav [MIN]\n");
+    return 2;
+  }
+  double min = argc > 4 ? strtod(argv[4], NULL) : -1;
+  int16_t *ref, *rec, *left = NULL, *right = NULL;
+  size_t nref, nrec, nl = 0, nr = 0;
+  int channels = 0;
+  if (load(argv[2], XCORR_RATE, &ref, &nref) || load(argv[3], XCORR_RATE, &rec, &nrec))
+    return 2;
+  struct match m;
+  size_t s, e;
+  speech_span(ref, nref, &s, &e);
+  int err = best_match(ref, nref, rec, nrec, &m);
+  free(ref);
+  free(rec);
+  if (err || load_channel(argv[3], 0, &left, &nl, &channels) ||
+      (channels == 2 && load_channel(argv[3], 1, &right, &nr, &channels))) {
+    free(left);
+    return 2;
+  }
+  if (channels != 2) {
+    fprintf(stderr, "hxwav: %s has %d channel(s), not 2\n", argv[3], channels);
+    free(left);
+    return 2;
+  }
+  const long up = 48000 / XCORR_RATE;
+  long from = ((long)s + m.lag) * up, to = ((long)e + m.lag) * up;
+  from = from < 0 ? 0 : from;
+  to = to < from ? from : to;
+  double l = span_dbfs(left, nl, (size_t)from, (size_t)to);
+  double r = span_dbfs(right, nr, (size_t)from, (size_t)to);
+  free(left);
+  free(right);
+  printf("correlation %.3f at %.2f s: left %.1f right %.1f difference %.1f dB\n", m.correlation,
+         (double)from / 48000.0, l, r, l - r);
+  if (min >= 0 && fabs(l - r) < min) {
+    fprintf(stderr, "hxwav: left and right differ by %.1f dB, less than %.1f\n", fabs(l - r),
+            min);
+    return 1;
+  }
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   if (argc >= 2 && strcmp(argv[1], "xcorr") == 0)
@@ -528,6 +643,11 @@ int main(int argc, char **argv)
     return cmd_tone(argc, argv);
   if (argc >= 2 && strcmp(argv[1], "onsets") == 0)
     return cmd_onsets(argc, argv);
-  fprintf(stderr, "usage: hxwav xcorr|chunks|gap|rms|duration|active|tone|onsets ...\n");
+  if (argc >= 2 && strcmp(argv[1], "channels") == 0)
+    return cmd_channels(argc, argv);
+  if (argc >= 2 && strcmp(argv[1], "pan") == 0)
+    return cmd_pan(argc, argv);
+  fprintf(stderr,
+          "usage: hxwav xcorr|chunks|gap|rms|duration|active|tone|onsets|channels|pan ...\n");
   return 2;
 }

@@ -112,6 +112,71 @@ static void mix_out_saturates_to_int16(void **state)
   assert_int_equal(out[5], -32768);
 }
 
+static void pan_middle_is_equal_on_both_sides(void **state)
+{
+  (void)state;
+  float l, r;
+  aud_pan_gains(0.0f, &l, &r);
+  assert_float_equal(l, r, 1e-6);
+  assert_float_equal(l, (float)(1.0 / sqrt(2.0)), 1e-6);
+  aud_pan_gains(NAN, &l, &r);
+  assert_float_equal(l, r, 1e-6);
+}
+
+static void pan_hard_left_and_right_silence_the_other_side(void **state)
+{
+  (void)state;
+  float l, r;
+  aud_pan_gains(-1.0f, &l, &r);
+  assert_float_equal(l, 1.0f, 1e-6);
+  assert_float_equal(r, 0.0f, 1e-6);
+  aud_pan_gains(1.0f, &l, &r);
+  assert_float_equal(l, 0.0f, 1e-6);
+  assert_float_equal(r, 1.0f, 1e-6);
+  /* Beyond the ends: clamped, not wrapped round. */
+  aud_pan_gains(-7.0f, &l, &r);
+  assert_float_equal(l, 1.0f, 1e-6);
+  aud_pan_gains(INFINITY, &l, &r);
+  assert_float_equal(r, 1.0f, 1e-6);
+}
+
+static void pan_keeps_power_constant_and_moves_monotonically(void **state)
+{
+  (void)state;
+  float last_l = 2.0f, last_r = -1.0f;
+  for (int k = -20; k <= 20; k++) {
+    float l, r;
+    aud_pan_gains((float)k / 20.0f, &l, &r);
+    assert_float_equal(l * l + r * r, 1.0f, 1e-5);
+    assert_true(l < last_l && r > last_r);
+    last_l = l;
+    last_r = r;
+  }
+  /* Mirror images: a seat on the left is the same seat on the right. */
+  float l1, r1, l2, r2;
+  aud_pan_gains(-0.6f, &l1, &r1);
+  aud_pan_gains(0.6f, &l2, &r2);
+  assert_float_equal(l1, r2, 1e-6);
+  assert_float_equal(r1, l2, 1e-6);
+}
+
+static void mix_add_stereo_interleaves_with_each_gain(void **state)
+{
+  (void)state;
+  int32_t acc[6] = {1, 2, 3, 4, 5, 6};
+  const int16_t src[3] = {1000, -1000, 0};
+  aud_mix_add_stereo(acc, src, 3, 0.5f, 0.25f);
+  assert_int_equal(acc[0], 501);
+  assert_int_equal(acc[1], 252);
+  assert_int_equal(acc[2], -497);
+  assert_int_equal(acc[3], -246);
+  assert_int_equal(acc[4], 5);
+  assert_int_equal(acc[5], 6);
+  aud_mix_add_stereo(acc, src, 3, NAN, 1.0f);
+  assert_int_equal(acc[0], 501);
+  assert_int_equal(acc[1], 252);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -124,6 +189,10 @@ int main(void)
       cmocka_unit_test(mix_add_saturates_instead_of_overflowing),
       cmocka_unit_test(mix_add_nan_gain_adds_nothing),
       cmocka_unit_test(mix_out_saturates_to_int16),
+      cmocka_unit_test(pan_middle_is_equal_on_both_sides),
+      cmocka_unit_test(pan_hard_left_and_right_silence_the_other_side),
+      cmocka_unit_test(pan_keeps_power_constant_and_moves_monotonically),
+      cmocka_unit_test(mix_add_stereo_interleaves_with_each_gain),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

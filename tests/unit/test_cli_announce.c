@@ -235,6 +235,44 @@ static void room_volume_scales_the_room(void **state)
   cli_announce_destroy(a);
 }
 
+static void stereo_earcon_is_centred_and_room_volume_scales_both_sides(void **state)
+{
+  (void)state;
+  struct lines lines = {0};
+  struct cli_announce *a = make(CLI_SPEECH_NONE, A11Y_CUE_JOIN, A11Y_CUE_EARCON, &lines, 100);
+  assert_int_equal(cli_announce_event(a, A11Y_CUE_JOIN, &ben), HX_OK);
+  int16_t frame[FRAME * 2];
+  double first = 0, last = 0;
+  for (int i = 0; i < 12; i++) {
+    memset(frame, 0, sizeof frame);
+    cli_announce_mix_interleaved(a, frame, FRAME, 2);
+    for (size_t k = 0; k < FRAME; k++)
+      assert_int_equal(frame[2 * k], frame[2 * k + 1]);
+    last = rms(frame, FRAME * 2);
+    first = i == 0 ? last : first;
+  }
+  assert_true(first > 1000);
+  assert_true(last == 0); /* as long as in mono: over within 200 ms */
+  /* A voice hard left stays hard left, at the room volume. */
+  int now;
+  assert_int_equal(cli_announce_volume_change(a, CLI_ANNOUNCE_ROOM, -50, &now), HX_OK);
+  int16_t left[FRAME];
+  size_t phase = 0;
+  room_tone(left, FRAME, &phase);
+  for (size_t k = 0; k < FRAME; k++) {
+    frame[2 * k] = left[k];
+    frame[2 * k + 1] = 0;
+  }
+  cli_announce_mix_interleaved(a, frame, FRAME, 2);
+  double sum = 0;
+  for (size_t k = 0; k < FRAME; k++) {
+    sum += (double)frame[2 * k] * frame[2 * k];
+    assert_int_equal(frame[2 * k + 1], 0);
+  }
+  assert_true(fabs(db(sqrt(sum / FRAME) / (TONE / sqrt(2))) - db(0.5)) < 0.1);
+  cli_announce_destroy(a);
+}
+
 static void backend_names_parse(void **state)
 {
   (void)state;
@@ -344,6 +382,7 @@ int main(void)
       cmocka_unit_test(own_sound_plays_for_its_event_only_until_reset),
       cmocka_unit_test(without_self_voicing_speech_becomes_a_printed_line),
       cmocka_unit_test(room_volume_scales_the_room),
+      cmocka_unit_test(stereo_earcon_is_centred_and_room_volume_scales_both_sides),
       cmocka_unit_test(backend_names_parse),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

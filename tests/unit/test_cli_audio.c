@@ -124,6 +124,62 @@ static void file_device_loops_input_file_to_output_file_in_real_time(void **stat
   free(out);
 }
 
+static int16_t get_i16le(const uint8_t *p) { return (int16_t)(uint16_t)(p[0] | (p[1] << 8)); }
+
+static void stereo_output_file_keeps_left_and_right_apart(void **state)
+{
+  struct fixture *f = *state;
+  struct cli_audio_config cfg = {
+      .output = f->out_path, .no_audio = true, .output_channels = 2, .frame_samples = 480};
+  struct cli_audio *a;
+  char err[256];
+  assert_int_equal(cli_audio_open(&cfg, &a, err, sizeof(err)), HX_OK);
+  assert_int_equal(cli_audio_output_channels(a), 2);
+  /* 0.3 s of frames queued before the start: left a ramp, right its
+   * negative, so a swap, a lost sample or a mono file all show. */
+  static int16_t frames[INPUT_SAMPLES * 2];
+  for (size_t i = 0; i < INPUT_SAMPLES; i++) {
+    frames[2 * i] = ramp(i);
+    frames[2 * i + 1] = (int16_t)-ramp(i);
+  }
+  struct hx_ring *play = cli_audio_playback_ring(a);
+  assert_int_equal(hx_ring_write(play, frames, INPUT_SAMPLES * 2), INPUT_SAMPLES * 2);
+  assert_int_equal(cli_audio_start(a), HX_OK);
+  hx_sleep_ns(400000000u);
+  assert_int_equal(cli_audio_stop(a), HX_OK);
+  cli_audio_close(a);
+
+  FILE *file = fopen(f->out_path, "rb");
+  assert_non_null(file);
+  static uint8_t bytes[RATE * 4 * 2];
+  size_t len = fread(bytes, 1, sizeof bytes, file);
+  fclose(file);
+  int rate, channels;
+  size_t offset, data_len;
+  assert_int_equal(aud_wav_parse_header(bytes, len, &rate, &channels, &offset, &data_len), HX_OK);
+  assert_int_equal(rate, RATE);
+  assert_int_equal(channels, 2);
+  assert_true(data_len >= INPUT_SAMPLES * 4);
+  for (size_t i = 0; i < INPUT_SAMPLES; i++) {
+    assert_int_equal(get_i16le(bytes + offset + 4 * i), ramp(i));
+    assert_int_equal(get_i16le(bytes + offset + 4 * i + 2), -ramp(i));
+  }
+  /* Then silence in both channels: the queue ran dry. */
+  for (size_t at = INPUT_SAMPLES * 4; at < data_len; at += 2)
+    assert_int_equal(get_i16le(bytes + offset + at), 0);
+}
+
+static void mono_is_the_default_output(void **state)
+{
+  (void)state;
+  struct cli_audio_config cfg = {.no_audio = true, .frame_samples = 480};
+  struct cli_audio *a;
+  char err[256];
+  assert_int_equal(cli_audio_open(&cfg, &a, err, sizeof(err)), HX_OK);
+  assert_int_equal(cli_audio_output_channels(a), 1);
+  cli_audio_close(a);
+}
+
 static void null_device_captures_silence_at_real_time_pace(void **state)
 {
   (void)state;
@@ -304,6 +360,9 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(file_device_loops_input_file_to_output_file_in_real_time,
                                       setup, teardown),
+      cmocka_unit_test_setup_teardown(stereo_output_file_keeps_left_and_right_apart, setup,
+                                      teardown),
+      cmocka_unit_test(mono_is_the_default_output),
       cmocka_unit_test(null_device_captures_silence_at_real_time_pace),
       cmocka_unit_test(null_device_drains_playback),
       cmocka_unit_test_setup_teardown(missing_input_file_is_named_in_error, setup, teardown),

@@ -146,6 +146,7 @@ static void command_keys_commands_parse(void **state)
       {"/speech off", CLI_CMD_SPEECH}, {"/rate 220", CLI_CMD_RATE},
       {"/voice en-us", CLI_CMD_VOICE}, {"/volume room up", CLI_CMD_VOLUME},
       {"/cue join earcon+text", CLI_CMD_CUE}, {"/cue-sound join default", CLI_CMD_CUE_SOUND},
+      {"/seats on", CLI_CMD_SEATS},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     struct cli_command c;
@@ -175,6 +176,11 @@ static void command_settings_carry_their_values(void **state)
   assert_true(c.on);
   assert_int_equal(cli_command_parse("/rate 300", false, &c), HX_OK);
   assert_int_equal(c.level, 300);
+  assert_int_equal(cli_command_parse("/seats OFF", false, &c), HX_OK);
+  assert_int_equal(c.kind, CLI_CMD_SEATS);
+  assert_false(c.on);
+  assert_int_equal(cli_command_parse("/seats on", false, &c), HX_OK);
+  assert_true(c.on);
 }
 
 static void command_cue_sound_takes_a_path_with_spaces_or_default(void **state)
@@ -213,7 +219,7 @@ static void command_bad_settings_say_how_to_use_them(void **state)
   (void)state;
   const char *bad[] = {"/volume", "/volume loud up", "/volume room sideways", "/volume room 101",
                        "/cue", "/cue join", "/cue jump text", "/cue join loud",
-                       "/cues chatty", "/speech maybe", "/rate 5", "/rate fast", "/voice",
+                       "/cues chatty", "/speech maybe", "/seats", "/seats left", "/rate 5", "/rate fast", "/voice",
                        "/speaking now", "/keys all"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     struct cli_command c;

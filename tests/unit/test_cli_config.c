@@ -43,6 +43,7 @@ static void config_good_file_sets_every_section(void **state)
                      "[audio]\n"
                      "input = USB Headset\n"
                      "room-volume = 80\n"
+                     "seats = ON\n"
                      "\n"
                      "[Speech]\n"
                      "  backend = none\n"
@@ -64,6 +65,7 @@ static void config_good_file_sets_every_section(void **state)
   assert_string_equal(c.input, "USB Headset");
   assert_string_equal(c.output, "");
   assert_int_equal(c.room_volume, 80);
+  assert_true(c.seats);
   assert_string_equal(c.backend, "none");
   assert_string_equal(c.voice, "en-us");
   assert_int_equal(c.rate, 220);
@@ -170,6 +172,7 @@ static void config_each_mistake_names_its_line_and_keeps_the_default(void **stat
       {"[audio]\njust words\n", "line 2: expected a setting as NAME = VALUE"},
       {"[audio]\n= 3\n", "line 2: a setting has no name"},
       {"[audio]\nloudness = 3\n", "line 2: unknown setting \"loudness\" in [audio]"},
+      {"[audio]\nseats = stereo\n", "line 2: seats \"stereo\" is not on or off; keeping off."},
       {"[cues]\njoin = beep\n", "line 2: join = \"beep\": use speech, earcon, text or nothing"},
       {"[cues]\npreset = chatty\n", "line 2: preset \"chatty\" is not quiet, normal or verbose"},
       {"[cues]\ntemplate.join = {nom} came\n", "line 2: template.join: a template"},
@@ -187,6 +190,7 @@ static void config_each_mistake_names_its_line_and_keeps_the_default(void **stat
       fail_msg("case %zu said \"%s\", expected \"%s\"", i, e.lines[0], cases[i].said);
     cli_config_defaults(&d);
     assert_int_equal(c.rate, d.rate);
+    assert_int_equal(c.seats, d.seats);
     assert_int_equal(c.pitch, d.pitch);
     assert_string_equal(c.backend, d.backend);
     assert_memory_equal(&c.keys, &d.keys, sizeof c.keys);

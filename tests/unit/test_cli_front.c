@@ -168,7 +168,7 @@ static double energy_after(struct fixture *x)
 {
   static int16_t frame[4800]; /* 100 ms of silent room */
   memset(frame, 0, sizeof frame);
-  cli_front_mix(x->f, frame, 4800);
+  cli_front_mix(x->f, frame, 4800, 1);
   double sum = 0;
   for (size_t i = 0; i < 4800; i++)
     sum += (double)frame[i] * frame[i];

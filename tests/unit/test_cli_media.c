@@ -424,6 +424,136 @@ static void media_speakers_are_bounded_and_forgotten(void **state)
   assert_false(cli_media_joined(f->m));
 }
 
+#define ADA_SSRC 102u
+
+/* A speaker's packet of a steady tone at hz, with an encoder and sequence
+ * of its own. */
+static size_t tone_packet(struct fixture *f, struct aud_encoder *enc, uint32_t ssrc, uint16_t seq,
+                          double hz, uint8_t *out, size_t cap)
+{
+  int16_t pcm[FRAME];
+  for (size_t i = 0; i < FRAME; i++)
+    pcm[i] = (int16_t)(8000 * sin(2 * M_PI * hz * (double)((size_t)seq * FRAME + i) / 48000.0));
+  uint8_t opus[AUD_MAX_PACKET];
+  size_t opus_len;
+  assert_int_equal(aud_encoder_encode(enc, pcm, opus, sizeof opus, &opus_len), HX_OK);
+  struct proto_rtp h = {.payload_type = PROTO_RTP_PT_OPUS, .seq = seq,
+                        .timestamp = (uint32_t)seq * FRAME, .ssrc = ssrc, .has_level = true,
+                        .voice = true, .level = 20};
+  size_t len;
+  assert_int_equal(proto_rtp_pack(&h, opus, opus_len, out, PROTO_RTP_MAX_PACKET, &len), HX_OK);
+  assert_int_equal(proto_srtp_protect(f->server_down, out, len, cap, &len), HX_OK);
+  return len;
+}
+
+/* Level in dB (relative) of a tone at hz in one channel of interleaved
+ * stereo: Goertzel over frames frames. */
+static double tone_db(const int16_t *stereo, size_t frames, int channel, double hz)
+{
+  double coeff = 2.0 * cos(2.0 * M_PI * hz / 48000.0), s1 = 0, s2 = 0;
+  for (size_t i = 0; i < frames; i++) {
+    double s0 = (double)stereo[2 * i + (size_t)channel] + coeff * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+  return 10.0 * log10(power > 1 ? power : 1);
+}
+
+#define STEREO_FRAMES 40
+
+/* Ben (440 Hz) and Ada (1000 Hz) speak at once; the stereo mix puts each
+ * where their pan says. Returns the played frames in out. */
+static void play_two_speakers(struct fixture *f, float ben_pan, float ada_pan, int16_t *out)
+{
+  assert_int_equal(cli_media_set_channels(f->m, 2), HX_OK);
+  join(f);
+  assert_int_equal(cli_media_allow(f->m, ADA_SSRC), HX_OK);
+  assert_int_equal(cli_media_set_pan(f->m, BEN_SSRC, ben_pan), HX_OK);
+  assert_int_equal(cli_media_set_pan(f->m, ADA_SSRC, ada_pan), HX_OK);
+  struct aud_encoder *ada_enc = NULL;
+  assert_int_equal(aud_encoder_create(20, AUD_DEFAULT_BITRATE, &ada_enc), HX_OK);
+  struct hx_ring *ring = hx_ring_create(64 * FRAME * 2);
+  size_t played = 0;
+  for (uint16_t i = 0; i < STEREO_FRAMES; i++) {
+    uint8_t pkt[PROTO_RTP_MAX_PACKET + PROTO_SRTP_TRAILER_MAX];
+    size_t len = tone_packet(f, f->enc, BEN_SSRC, i, 440.0, pkt, sizeof pkt);
+    assert_int_equal(cli_media_receive(f->m, pkt, len), HX_OK);
+    len = tone_packet(f, ada_enc, ADA_SSRC, i, 1000.0, pkt, sizeof pkt);
+    assert_int_equal(cli_media_receive(f->m, pkt, len), HX_OK);
+    assert_int_equal(cli_media_fill_playback(f->m, ring, FRAME), HX_OK);
+    /* Whole stereo frames only: an even count of samples every time. */
+    assert_int_equal(hx_ring_readable(ring) % 2, 0);
+    played += hx_ring_read(ring, out + played, (size_t)STEREO_FRAMES * FRAME * 2 - played);
+  }
+  assert_int_equal(played, (size_t)STEREO_FRAMES * FRAME * 2);
+  hx_ring_destroy(ring);
+  aud_encoder_destroy(ada_enc);
+}
+
+static void media_stereo_puts_two_speakers_on_their_own_sides(void **state)
+{
+  struct fixture *f = *state;
+  static int16_t out[STEREO_FRAMES * FRAME * 2];
+  play_two_speakers(f, -0.8f, 0.8f, out);
+  /* The last half: past the jitter buffer's start. */
+  const int16_t *tail = out + STEREO_FRAMES / 2 * FRAME * 2;
+  size_t n = STEREO_FRAMES / 2 * FRAME;
+  double ben_l = tone_db(tail, n, 0, 440.0), ben_r = tone_db(tail, n, 1, 440.0);
+  double ada_l = tone_db(tail, n, 0, 1000.0), ada_r = tone_db(tail, n, 1, 1000.0);
+  print_message("Ben left-right %.1f dB, Ada right-left %.1f dB\n", ben_l - ben_r, ada_r - ada_l);
+  /* The pan law gives 16.4 dB at +-0.8; Opus blurs it a little. */
+  assert_true(ben_l - ben_r > 12.0);
+  assert_true(ada_r - ada_l > 12.0);
+  /* Both are heard at all: louder than the other's leakage. */
+  assert_true(ben_l > ada_l - 20.0 && ada_r > ben_r - 20.0);
+}
+
+static void media_stereo_middle_is_equal_in_both_channels(void **state)
+{
+  struct fixture *f = *state;
+  static int16_t out[STEREO_FRAMES * FRAME * 2];
+  play_two_speakers(f, 0.0f, 0.0f, out);
+  size_t frames = STEREO_FRAMES * FRAME;
+  double energy_l = 0, energy_r = 0;
+  for (size_t i = 0; i < frames; i++) {
+    assert_int_equal(out[2 * i], out[2 * i + 1]);
+    energy_l += (double)out[2 * i] * out[2 * i];
+    energy_r += (double)out[2 * i + 1] * out[2 * i + 1];
+  }
+  assert_true(energy_l > 0 && energy_l == energy_r);
+}
+
+static void media_pan_and_channels_refuse_bad_values(void **state)
+{
+  struct fixture *f = *state;
+  join(f);
+  assert_int_equal(cli_media_set_channels(f->m, 0), HX_ERR_INVALID);
+  assert_int_equal(cli_media_set_channels(f->m, 3), HX_ERR_INVALID);
+  assert_int_equal(cli_media_channels(f->m), 1);
+  float pan = 5.0f;
+  assert_int_equal(cli_media_speaker_pan(f->m, BEN_SSRC, &pan), HX_OK);
+  assert_true(pan == 0.0f); /* every speaker starts in the middle */
+  assert_int_equal(cli_media_set_pan(f->m, 999, 0.5f), HX_ERR_NOT_FOUND);
+  assert_int_equal(cli_media_set_pan(f->m, BEN_SSRC, 1.5f), HX_ERR_INVALID);
+  assert_int_equal(cli_media_set_pan(f->m, BEN_SSRC, NAN), HX_ERR_INVALID);
+  assert_int_equal(cli_media_set_pan(f->m, BEN_SSRC, -1.0f), HX_OK);
+  assert_int_equal(cli_media_speaker_pan(f->m, BEN_SSRC, &pan), HX_OK);
+  assert_true(pan == -1.0f);
+}
+
+static void media_stereo_fills_to_target_in_frames(void **state)
+{
+  struct fixture *f = *state;
+  assert_int_equal(cli_media_set_channels(f->m, 2), HX_OK);
+  struct hx_ring *ring = hx_ring_create(4 * FRAME * 2);
+  assert_int_equal(cli_media_fill_playback(f->m, ring, FRAME + 480), HX_OK);
+  assert_int_equal(hx_ring_readable(ring), 2 * FRAME * 2);
+  assert_int_equal(cli_media_fill_playback(f->m, ring, 100 * FRAME), HX_OK);
+  assert_int_equal(hx_ring_readable(ring), 4 * FRAME * 2);
+  hx_ring_destroy(ring);
+}
+
 static void media_stats_line_names_every_counter(void **state)
 {
   (void)state;
@@ -453,6 +583,10 @@ int main(void)
       T(media_playback_fills_to_target_and_never_overflows),
       T(media_speakers_are_bounded_and_forgotten),
       T(media_stats_line_names_every_counter),
+      T(media_stereo_puts_two_speakers_on_their_own_sides),
+      T(media_stereo_middle_is_equal_in_both_channels),
+      T(media_pan_and_channels_refuse_bad_values),
+      T(media_stereo_fills_to_target_in_frames),
   };
 #undef T
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -36,6 +36,20 @@ static void options_defaults_fill_port_room_and_frame(void **state)
   assert_int_equal(o.bitrate_kbps, 24);
   assert_int_equal(o.transmit, CLI_MEDIA_TRANSMIT_ALWAYS);
   assert_false(o.preprocess);
+  assert_false(o.has_seats);
+}
+
+static void options_seats_on_or_off_overrides_the_settings_file(void **state)
+{
+  (void)state;
+  struct cli_options o;
+  char err[256];
+  char *on[] = {"hearth", "--server", "h", "--name", "Ada", "--seats", "on"};
+  assert_int_equal(parse(ARGC(on), on, &o, err, sizeof err), HX_OK);
+  assert_true(o.has_seats && o.seats);
+  char *off[] = {"hearth", "--server", "h", "--name", "Ada", "--seats=off"};
+  assert_int_equal(parse(ARGC(off), off, &o, err, sizeof err), HX_OK);
+  assert_true(o.has_seats && !o.seats);
 }
 
 static void options_media_bitrate_transmit_and_preprocess(void **state)
@@ -146,6 +160,8 @@ static void options_reject_bad_and_missing_values_with_a_sentence(void **state)
       {{"hearth", "--server", "h", "--name", "A", "--bitrate", "24k"}, "bad --bitrate"},
       {{"hearth", "--server", "h", "--name", "A", "--transmit", "push"}, "bad --transmit"},
       {{"hearth", "--server", "h", "--name", "A", "--preprocess", "yes"}, "bad --preprocess"},
+      {{"hearth", "--server", "h", "--name", "A", "--seats", "stereo"}, "bad --seats"},
+      {{"hearth", "--server", "h", "--name", "A", "--seats"}, "--seats needs a value"},
       {{"hearth", "--server", "h", "--name", "A", "--bogus"}, "unknown option --bogus"},
       {{"hearth", "--server", "h", "--name", "A", "stray"}, "unexpected argument"},
       {{"hearth", "--server", "h", "--name", "A", "--no-audio=yes"}, "takes no value"},
@@ -247,6 +263,7 @@ int main(void)
       cmocka_unit_test(options_defaults_fill_port_room_and_frame),
       cmocka_unit_test(options_accept_every_option_in_both_spellings),
       cmocka_unit_test(options_media_bitrate_transmit_and_preprocess),
+      cmocka_unit_test(options_seats_on_or_off_overrides_the_settings_file),
       cmocka_unit_test(options_help_version_and_list_need_nothing_else),
       cmocka_unit_test(options_trust_new_and_no_audio_are_flags),
       cmocka_unit_test(options_reject_bad_and_missing_values_with_a_sentence),

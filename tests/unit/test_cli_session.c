@@ -5,6 +5,7 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "cli_media.h"
@@ -322,6 +323,55 @@ static void session_quiet_leave_is_not_announced_but_leaves_the_roster(void **st
   assert_null(strstr(f->printed[before], "Ben"));
 }
 
+static float pan_of(struct fixture *f, uint32_t ssrc)
+{
+  float pan = NAN;
+  assert_int_equal(cli_media_speaker_pan(f->media, ssrc, &pan), HX_OK);
+  return pan;
+}
+
+static void session_seats_stay_put_when_someone_leaves(void **state)
+{
+  struct fixture *f = *state;
+  cli_session_set_seats(f->s, true);
+  assert_true(cli_session_seats(f->s));
+  join_lobby(f); /* we are Ada (session 7); Ben (ssrc 100) is the other */
+  float ben = pan_of(f, 100);
+  assert_true(ben < -0.5f);
+  assert_int_equal(feed(f, "{\"type\":\"event\",\"event\":\"joined\",\"room\":\"Lobby\","
+                           "\"session\":9,\"name\":\"Cy\",\"ssrc\":102,\"count\":3}"),
+                   HX_OK);
+  assert_int_equal(feed(f, "{\"type\":\"event\",\"event\":\"joined\",\"room\":\"Lobby\","
+                           "\"session\":10,\"name\":\"Di\",\"ssrc\":103,\"count\":4}"),
+                   HX_OK);
+  float cy = pan_of(f, 102), di = pan_of(f, 103);
+  assert_true(cy > 0.5f);           /* the other end */
+  assert_true(fabsf(di) < 1e-6f);   /* then the middle */
+  /* Ben leaves: Cy and Di do not move, and Eve takes Ben's place. */
+  assert_int_equal(feed(f, "{\"type\":\"event\",\"event\":\"left\",\"room\":\"Lobby\","
+                           "\"session\":4,\"name\":\"Ben\",\"count\":3}"),
+                   HX_OK);
+  assert_true(pan_of(f, 102) == cy);
+  assert_true(pan_of(f, 103) == di);
+  assert_int_equal(feed(f, "{\"type\":\"event\",\"event\":\"joined\",\"room\":\"Lobby\","
+                           "\"session\":11,\"name\":\"Eve\",\"ssrc\":104,\"count\":4}"),
+                   HX_OK);
+  assert_true(pan_of(f, 104) == ben);
+  /* Off puts every voice in the middle; on brings each back to its seat. */
+  cli_session_set_seats(f->s, false);
+  assert_true(pan_of(f, 102) == 0.0f && pan_of(f, 103) == 0.0f && pan_of(f, 104) == 0.0f);
+  cli_session_set_seats(f->s, true);
+  assert_true(pan_of(f, 102) == cy && pan_of(f, 104) == ben);
+}
+
+static void session_seats_off_by_default_keeps_everyone_in_the_middle(void **state)
+{
+  struct fixture *f = *state;
+  assert_false(cli_session_seats(f->s));
+  join_lobby(f);
+  assert_true(pan_of(f, 100) == 0.0f);
+}
+
 static void session_failed_first_join_still_makes_it_ready(void **state)
 {
   struct fixture *f = *state;
@@ -455,6 +505,8 @@ int main(void)
       T(session_quiet_leave_is_not_announced_but_leaves_the_roster),
       T(session_failed_first_join_still_makes_it_ready),
       T(session_drops_malformed_lines_and_joined),
+      T(session_seats_stay_put_when_someone_leaves),
+      T(session_seats_off_by_default_keeps_everyone_in_the_middle),
       T(session_mute_outside_a_room_is_told_at_once_and_sent_on_join),
       T(session_speaking_says_who_now_and_who_last),
   };
