@@ -44,13 +44,20 @@ void cli_front_event(struct cli_front *f, const struct a11y_event_info *ev, cons
 /* A circle event (cli_circle_io.event) and its line: told as the cue
  * mapping says. front is a struct cli_front. */
 void cli_front_cue(void *front, enum a11y_cue_event cue, const char *line);
+/* A typed line (cli_typed_io.text): always printed, as it is something a
+ * person said; its earcon as the text-message mapping says (not for our
+ * own line). Spoken by our own speech only when tl->speak ("Ada says:
+ * ...", our own line as typed), whatever the mapping: with hear-text voice
+ * the room audio already carries it. front is a struct cli_front. */
+struct cli_typed_line;
+void cli_front_text(void *front, const struct cli_typed_line *tl);
 /* Each mixed 48 kHz mono playback frame, before it is played: room volume,
  * ducking under speech, speech and earcons (cli_announce_mix). front is a
  * struct cli_front; the signature is cli_media's post-mix callback. */
 void cli_front_mix(void *front, int16_t *frame, size_t n);
 
 /* Runs the settings and announcement commands (/repeat, /silence, /hand,
- * /volume, /speech, /rate, /voice, /cue, /cues, /keys). False when cmd is
+ * /volume, /speech, /rate, /speech voice, /cue, /cues, /keys). False when cmd is
  * none of them. */
 bool cli_front_command(struct cli_front *f, const struct cli_command *cmd);
 
