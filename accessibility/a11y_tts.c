@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "a11y_text.h"
 #include "hx_err.h"
@@ -49,6 +50,13 @@ struct a11y_tts {
   /* Bumped by cancel; the worker drops output of an older generation. Atomic
    * so the synthesis callback can poll it without the lock. */
   _Atomic unsigned gen;
+
+  /* Written by the worker before create returns; read-only after. */
+  struct a11y_tts_voice_info voices[A11Y_TTS_VOICES_MAX];
+  size_t n_voices;
+  char files[A11Y_TTS_VOICES_MAX][A11Y_TTS_VARIANT_BYTES]; /* "en", "en-US" */
+  char variants[A11Y_TTS_VARIANTS_MAX][A11Y_TTS_VARIANT_BYTES];
+  size_t n_variants;
 
   /* Worker thread only. */
   SpeexResamplerState *resampler;
@@ -223,11 +231,47 @@ static int start_espeak(void)
   return HX_OK;
 }
 
+/* "gmw/en-US" -> "en-US"; "!v/f3" -> "f3". */
+static const char *file_name(const char *identifier)
+{
+  const char *slash = identifier ? strrchr(identifier, '/') : NULL;
+  return slash ? slash + 1 : identifier ? identifier : "";
+}
+
+/* Worker, while starting: copies espeak-ng's voice and variant lists, whose
+ * storage espeak reuses on the next call. */
+static void list_voices(struct a11y_tts *t)
+{
+  const espeak_VOICE **v = espeak_ListVoices(NULL);
+  for (size_t i = 0; v && v[i] && t->n_voices < A11Y_TTS_VOICES_MAX; i++) {
+    /* languages is a list of (priority byte, name, NUL); the first names
+     * the voice the way people write it. */
+    const char *lang = v[i]->languages ? v[i]->languages + 1 : "";
+    if (!lang[0])
+      continue;
+    struct a11y_tts_voice_info *info = &t->voices[t->n_voices];
+    hx_strlcpy(info->name, lang, sizeof info->name);
+    hx_strlcpy(info->description, v[i]->name ? v[i]->name : lang, sizeof info->description);
+    hx_strlcpy(t->files[t->n_voices], file_name(v[i]->identifier), sizeof t->files[0]);
+    t->n_voices++;
+  }
+  espeak_VOICE spec;
+  memset(&spec, 0, sizeof spec);
+  spec.languages = "variant";
+  v = espeak_ListVoices(&spec);
+  for (size_t i = 0; v && v[i] && t->n_variants < A11Y_TTS_VARIANTS_MAX; i++) {
+    const char *name = file_name(v[i]->identifier);
+    if (name[0])
+      hx_strlcpy(t->variants[t->n_variants++], name, sizeof t->variants[0]);
+  }
+}
+
 static int start_worker(struct a11y_tts *t)
 {
   int status = start_espeak();
   if (status != HX_OK)
     return status;
+  list_voices(t);
   int err;
   t->resampler = speex_resampler_init(1, (spx_uint32_t)g_espeak_rate, A11Y_TTS_RATE_HZ,
                                       RESAMPLE_QUALITY, &err);
@@ -402,4 +446,38 @@ bool a11y_tts_idle(struct a11y_tts *t)
   bool idle = t->pending_count == 0 && !t->synthesizing && hx_ring_readable(t->pcm) == 0;
   pthread_mutex_unlock(&t->lock);
   return idle;
+}
+
+void a11y_tts_voices(const struct a11y_tts *t, const struct a11y_tts_voice_info **voices,
+                     size_t *n_voices)
+{
+  *voices = t->voices;
+  *n_voices = t->n_voices;
+}
+
+void a11y_tts_variants(const struct a11y_tts *t,
+                       const char (**variants)[A11Y_TTS_VARIANT_BYTES], size_t *n_variants)
+{
+  *variants = (const char(*)[A11Y_TTS_VARIANT_BYTES])t->variants;
+  *n_variants = t->n_variants;
+}
+
+static bool same_ascii(const char *a, size_t a_len, const char *b)
+{
+  return strlen(b) == a_len && strncasecmp(a, b, a_len) == 0;
+}
+
+bool a11y_tts_voice_known(const struct a11y_tts *t, const char *spec)
+{
+  const char *plus = strchr(spec, '+');
+  size_t base_len = plus ? (size_t)(plus - spec) : strlen(spec);
+  bool voice = false;
+  for (size_t i = 0; !voice && i < t->n_voices; i++)
+    voice = same_ascii(spec, base_len, t->voices[i].name) || same_ascii(spec, base_len, t->files[i]);
+  if (!voice || !plus)
+    return voice;
+  for (size_t i = 0; i < t->n_variants; i++)
+    if (same_ascii(plus + 1, strlen(plus + 1), t->variants[i]))
+      return true;
+  return false;
 }

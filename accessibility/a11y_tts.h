@@ -30,7 +30,7 @@
 #define A11Y_TTS_PITCH_MAX 100  /* espeak's 0..100, 50 normal */
 #define A11Y_TTS_VOLUME_MAX 200 /* espeak's 0..200, 100 normal */
 /* Longest text one request carries; longer text is cut at a UTF-8 boundary. */
-#define A11Y_TTS_TEXT_MAX 1024
+#define A11Y_TTS_TEXT_MAX 4096
 #define A11Y_TTS_PENDING_MAX 8
 
 struct a11y_tts_voice {
@@ -40,6 +40,18 @@ struct a11y_tts_voice {
   int pitch;         /* 0..A11Y_TTS_PITCH_MAX */
   int volume;        /* 0..A11Y_TTS_VOLUME_MAX */
 };
+
+/* One of espeak-ng's voices: name is what a voice spec starts with
+ * ("en-us"), description espeak's own ("English (America)"). */
+struct a11y_tts_voice_info {
+  char name[32];
+  char description[64];
+};
+
+/* Voices and variants ("f3", "m2", "klatt") known to espeak-ng. */
+#define A11Y_TTS_VOICES_MAX 256
+#define A11Y_TTS_VARIANTS_MAX 160
+#define A11Y_TTS_VARIANT_BYTES 32
 
 struct a11y_tts;
 
@@ -69,6 +81,18 @@ int a11y_tts_speak(struct a11y_tts *t, const char *text);
 /* Stops now: the utterance being synthesised, the queued requests and the
  * PCM not yet read are all dropped. */
 void a11y_tts_cancel(struct a11y_tts *t);
+
+/* The voices and variants espeak-ng offers, read once at create; the arrays
+ * stay valid until destroy. */
+void a11y_tts_voices(const struct a11y_tts *t, const struct a11y_tts_voice_info **voices,
+                     size_t *n_voices);
+void a11y_tts_variants(const struct a11y_tts *t,
+                       const char (**variants)[A11Y_TTS_VARIANT_BYTES], size_t *n_variants);
+/* Whether spec is "VOICE" or "VOICE+VARIANT" with a voice (by name or
+ * espeak file name, ignoring ASCII case) and variant that espeak-ng has.
+ * espeak-ng itself ignores an unknown variant silently, so a request from a
+ * person is checked here first. */
+bool a11y_tts_voice_known(const struct a11y_tts *t, const char *spec);
 
 /* Non-blocking: copies up to n samples of speech; *got may be 0 while the
  * worker is still synthesising. */

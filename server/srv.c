@@ -13,6 +13,7 @@
 #include "srv_floor.h"
 #include "srv_room.h"
 #include "srv_session.h"
+#include "srv_speech.h"
 
 int srv_create(const struct srv_options *opt, const struct srv_callbacks *cb, struct srv **out)
 {
@@ -36,6 +37,13 @@ int srv_create(const struct srv_options *opt, const struct srv_callbacks *cb, st
   if (cb)
     srv->cb = *cb;
   srv->room_create_operator = opt && opt->room_create_operator;
+  srv->text_max = opt && opt->text_max ? opt->text_max : SRV_SPEECH_TEXT_MAX_DEFAULT;
+  if (srv->text_max > SRV_SPEECH_TEXT_MAX_LIMIT)
+    srv->text_max = SRV_SPEECH_TEXT_MAX_LIMIT;
+  int speech_rc = opt && opt->speech ? srv_speech_create(&srv->speech) : HX_OK;
+  if (speech_rc != HX_OK)
+    hx_log(HX_LOG_WARN, "srv", "espeak-ng did not start (%s): typed lines will be text only",
+           hx_strerror(speech_rc));
   hx_strlcpy(srv->fingerprint, opt && opt->fingerprint ? opt->fingerprint : "",
              sizeof srv->fingerprint);
   int rc = srv_db_open(opt && opt->db_path ? opt->db_path : ":memory:", &srv->db);
@@ -71,6 +79,7 @@ void srv_destroy(struct srv *srv)
     srv->rooms = next;
   }
   srv_ssrc_free(&srv->ssrcs);
+  srv_speech_destroy(srv->speech);
   srv_db_close(srv->db);
   free(srv->motd);
   free(srv);

@@ -47,10 +47,13 @@ struct srv_options {
   const char *db_path;  /* NULL: an in-memory database (tests) */
   const char *fingerprint; /* the certificate's, bound into identity proofs */
   bool room_create_operator; /* room_create = operator: no create_room */
+  bool speech;        /* start espeak-ng for typed speech (else text only) */
+  unsigned text_max;  /* characters in a typed line; 0: the default */
 };
 
 struct srv_room;
 struct srv_session;
+struct srv_speech;
 
 struct srv {
   struct srv_callbacks cb;
@@ -71,6 +74,9 @@ struct srv {
   uint64_t now_ms;          /* the loop's clock at the last tick or packet */
   int64_t data_version;     /* PRAGMA data_version at the last reload */
   uint64_t last_reload_ms;
+  struct srv_speech *speech; /* owned; NULL: typed lines are text only */
+  unsigned text_max;
+  uint64_t typed_seq; /* typed lines received, for synthesis order */
   uint8_t line[PROTO_MSG_MAX + 1]; /* scratch: the control line being handled */
 };
 

@@ -9,6 +9,7 @@
 #include "hx_err.h"
 #include "hx_util.h"
 #include "srv.h"
+#include "srv_speech.h"
 
 void srv_config_defaults(struct srv_config *c)
 {
@@ -18,6 +19,7 @@ void srv_config_defaults(struct srv_config *c)
   c->room_limit = SRV_ROOM_LIMIT_DEFAULT;
   c->log_level = HX_LOG_INFO;
   c->shutdown_grace = SRV_SHUTDOWN_GRACE_DEFAULT;
+  c->text_max = SRV_SPEECH_TEXT_MAX_DEFAULT;
 }
 
 int srv_config_parse_level(const char *s, enum hx_log_level *out)
@@ -87,10 +89,18 @@ int srv_config_set(struct srv_config *c, const char *key, const char *value, cha
       return HX_ERR_INVALID;
     }
     c->shutdown_grace = (unsigned)v;
+  } else if (strcmp(key, "text_max") == 0) {
+    long v;
+    if (hx_parse_long(value, 1, SRV_SPEECH_TEXT_MAX_LIMIT, &v) != HX_OK) {
+      snprintf(why, why_cap, "text_max must be a whole number of characters from 1 to %d, not \"%s\"",
+               SRV_SPEECH_TEXT_MAX_LIMIT, value);
+      return HX_ERR_INVALID;
+    }
+    c->text_max = (unsigned)v;
   } else {
     snprintf(why, why_cap,
              "unknown setting \"%s\"; the settings are listen, data_dir, motd, room_limit, "
-             "log_level, room_create and shutdown_grace",
+             "log_level, room_create, shutdown_grace and text_max",
              key);
     return HX_ERR_NOT_FOUND;
   }

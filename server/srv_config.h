@@ -20,6 +20,7 @@ struct srv_config {
   enum hx_log_level log_level;
   bool room_create_operator; /* room_create = operator */
   unsigned shutdown_grace;   /* seconds between the SIGTERM notice and the close */
+  unsigned text_max;         /* characters in a typed line */
 };
 
 #define SRV_SHUTDOWN_GRACE_DEFAULT 5
@@ -27,7 +28,7 @@ struct srv_config {
 
 void srv_config_defaults(struct srv_config *c);
 /* Sets one key (listen, data_dir, motd, room_limit, log_level,
- * room_create, shutdown_grace) from text.
+ * room_create, shutdown_grace, text_max) from text.
  * HX_ERR_NOT_FOUND for an unknown key, HX_ERR_INVALID for a bad value; why
  * gets a sentence either way. */
 int srv_config_set(struct srv_config *c, const char *key, const char *value, char *why,

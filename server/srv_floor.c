@@ -13,7 +13,12 @@ bool srv_floor_may_hear(const struct srv_member *m) { return !m->stepped_out; }
 
 bool srv_floor_may_speak(const struct srv_member *m)
 {
-  if (m->session->muted || m->forced_mute || m->listening || m->stepped_out)
+  return !m->session->muted && srv_floor_may_type(m);
+}
+
+bool srv_floor_may_type(const struct srv_member *m)
+{
+  if (m->forced_mute || m->listening || m->stepped_out)
     return false;
   const struct srv_room *room = m->room;
   if (room->settings.floor == SRV_FLOOR_OPEN || room->holder == m)
@@ -140,6 +145,12 @@ static void pass_on(struct srv *srv, struct srv_room *room, const char *why)
   if (room->settings.floor == SRV_FLOOR_ROUND && room->holder)
     next = next_from(room, position(room, room->holder) + 1, room->holder);
   give(srv, room, next, why);
+}
+
+void srv_floor_pass(struct srv *srv, struct srv_member *m)
+{
+  if (m->room->holder == m)
+    pass_on(srv, m->room, "passed");
 }
 
 void srv_floor_member_joined(struct srv *srv, struct srv_member *m)

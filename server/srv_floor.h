@@ -17,6 +17,9 @@ struct srv_session;
 
 /* Whether the member's media is forwarded (see docs/protocol.md, media). */
 bool srv_floor_may_speak(const struct srv_member *m);
+/* Whether the member's typed speech may be spoken now: as may_speak, but
+ * a member who muted their own microphone may still type. */
+bool srv_floor_may_type(const struct srv_member *m);
 /* Whether the member is sent the room's media. */
 bool srv_floor_may_hear(const struct srv_member *m);
 /* {"mode":...,"holder":...,"queue":[...],"turn_left":...}. New reference. */
@@ -33,6 +36,8 @@ void srv_floor_member_left(struct srv *srv, struct srv_room *room, size_t pos, b
 void srv_floor_member_unavailable(struct srv *srv, struct srv_member *m);
 /* The floor mode changed: resets the floor. */
 void srv_floor_reset(struct srv *srv, struct srv_room *room);
+/* The holder is done (as with "pass"); nothing when m does not hold it. */
+void srv_floor_pass(struct srv *srv, struct srv_member *m);
 /* Turn cues and ends. */
 void srv_floor_tick(struct srv *srv, uint64_t now_ms);
 

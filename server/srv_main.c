@@ -53,7 +53,8 @@ static void usage(FILE *f)
           "  --data-dir DIR         where the certificate and key are kept\n"
           "  --config FILE          settings file: \"key = value\" lines, \"#\" comments;\n"
           "                         keys: listen, data_dir, motd, room_limit, log_level,\n"
-          "                         room_create (identified|operator), shutdown_grace\n"
+          "                         room_create (identified|operator), shutdown_grace,\n"
+          "                         text_max\n"
           "  --log-level LEVEL      debug, info, warning or error (default info)\n"
           "  --shutdown-grace SECONDS  notice given to everyone on SIGTERM before the\n"
           "                         server closes (default %d)\n"
@@ -310,7 +311,9 @@ static int serve(const struct srv_config *cfg, const char *data_dir, const char 
                             .room_limit = cfg->room_limit,
                             .db_path = db_path,
                             .fingerprint = fingerprint,
-                            .room_create_operator = cfg->room_create_operator};
+                            .room_create_operator = cfg->room_create_operator,
+                            .speech = true,
+                            .text_max = cfg->text_max};
   uv_loop_init(&app.loop);
   rc = srv_create(&opt, NULL, &app.srv);
   if (rc == HX_OK)

@@ -100,6 +100,27 @@ static void forward(struct srv *srv, const struct srv_member *from, const uint8_
   }
 }
 
+void srv_media_send_typed(struct srv *srv, const struct srv_member *from, const uint8_t *pkt,
+                          size_t len)
+{
+  uint8_t out[PACKET_CAP];
+  if (len > PROTO_RTP_MAX_PACKET)
+    return;
+  const struct srv_room *room = from->room;
+  for (size_t i = 0; i < room->count; i++) {
+    struct srv_member *to = room->members[i];
+    if (to == from || !to->has_addr || !srv_floor_may_hear(to) ||
+        to->session->hear_text != SRV_HEAR_VOICE)
+      continue;
+    size_t out_len;
+    memcpy(out, pkt, len);
+    if (proto_srtp_protect(to->out, out, len, sizeof out, &out_len) != HX_OK)
+      continue;
+    if (srv->cb.send_udp && !srv->quiet)
+      srv->cb.send_udp(srv->cb.ud, &to->addr, out, out_len);
+  }
+}
+
 int srv_media_handle(struct srv *srv, const struct sockaddr_storage *from, const uint8_t *buf,
                      size_t len, uint64_t now_ms)
 {
@@ -117,7 +138,8 @@ int srv_media_handle(struct srv *srv, const struct sockaddr_storage *from, const
     return rc;
   }
   struct srv_member *m = srv_ssrc_get(&srv->ssrcs, h.ssrc);
-  if (!m) {
+  /* A text SSRC is the server's to send on, never a client's. */
+  if (!m || h.ssrc != m->ssrc) {
     media_reject(srv, from, now_ms, HX_ERR_NOT_FOUND, h.ssrc);
     return HX_ERR_NOT_FOUND;
   }

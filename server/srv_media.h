@@ -41,4 +41,12 @@ struct srv;
 int srv_media_handle(struct srv *srv, const struct sockaddr_storage *from, const uint8_t *buf,
                      size_t len, uint64_t now_ms);
 
+struct srv_member;
+
+/* Sends one plain RTP packet of typed speech (srv_speech.c) from a member's
+ * text SSRC to every other member of their room who hears typed lines as
+ * voice, under each one's "down" key. */
+void srv_media_send_typed(struct srv *srv, const struct srv_member *from, const uint8_t *pkt,
+                          size_t len);
+
 #endif

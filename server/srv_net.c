@@ -13,6 +13,7 @@
 #include "srv_media.h"
 #include "srv_room.h"
 #include "srv_session.h"
+#include "srv_speech.h"
 
 #define MODULE "net"
 #define UDP_RX_CAP 2048
@@ -47,6 +48,7 @@ struct srv_net {
   uv_tcp_t listener;
   uv_udp_t udp;
   uv_timer_t tick;
+  uv_timer_t speech; /* paces typed speech (srv_speech.c) */
   struct conn *conns;
   size_t conn_count;
   uint16_t port;
@@ -371,6 +373,12 @@ static void on_tick(uv_timer_t *t)
   }
 }
 
+static void on_speech_tick(uv_timer_t *t)
+{
+  struct srv_net *net = t->data;
+  srv_speech_tick(net->srv, uv_now(net->loop));
+}
+
 int srv_net_create(uv_loop_t *loop, struct srv *srv, SSL_CTX *ctx, struct srv_net **out)
 {
   *out = NULL;
@@ -383,6 +391,8 @@ int srv_net_create(uv_loop_t *loop, struct srv *srv, SSL_CTX *ctx, struct srv_ne
   uv_tcp_init(loop, &net->listener);
   uv_udp_init(loop, &net->udp);
   uv_timer_init(loop, &net->tick);
+  uv_timer_init(loop, &net->speech);
+  net->speech.data = net;
   net->listener.data = net;
   net->udp.data = net;
   net->tick.data = net;
@@ -416,6 +426,7 @@ int srv_net_listen(struct srv_net *net, const struct sockaddr *addr, char *err, 
                                                  : ((struct sockaddr_in *)&bound)->sin_port);
   net->srv->media_port = net->port;
   uv_timer_start(&net->tick, on_tick, SRV_NET_TICK_MS, SRV_NET_TICK_MS);
+  uv_timer_start(&net->speech, on_speech_tick, SRV_SPEECH_TICK_MS, SRV_SPEECH_TICK_MS);
   return HX_OK;
 }
 
@@ -429,6 +440,7 @@ void srv_net_shutdown(struct srv_net *net)
   net->shutdown_ms = uv_now(net->loop);
   uv_close((uv_handle_t *)&net->listener, NULL);
   uv_close((uv_handle_t *)&net->udp, NULL);
+  uv_close((uv_handle_t *)&net->speech, NULL);
   for (struct conn *c = net->conns; c; c = c->next)
     conn_close(c, true);
   if (net->conn_count == 0)

@@ -12,6 +12,7 @@
 #include "srv_circle.h"
 #include "srv_floor.h"
 #include "srv_session.h"
+#include "srv_speech.h"
 
 #define MODULE "room"
 /* base64 of PROTO_SRTP_KEY_LEN bytes is 40 characters. */
@@ -197,6 +198,18 @@ static int member_new(struct srv *srv, struct srv_session *s, char up[KEY_B64_CA
     return HX_ERR_NOMEM;
   m->session = s;
   int rc = pick_ssrc(srv, &m->ssrc);
+  /* The text stream's SSRC is drawn now and mapped beside the voice's when
+   * the member enters, so the two can never be the same. */
+  for (int tries = 0; rc == HX_OK && tries < 64; tries++) {
+    rc = pick_ssrc(srv, &m->text_ssrc);
+    if (rc == HX_OK && m->text_ssrc != m->ssrc)
+      break;
+  }
+  if (rc == HX_OK && m->text_ssrc == m->ssrc)
+    rc = HX_ERR_EXISTS;
+  if (rc == HX_OK && (RAND_bytes((unsigned char *)&m->text_seq, sizeof m->text_seq) != 1 ||
+                      RAND_bytes((unsigned char *)&m->text_ts, sizeof m->text_ts) != 1))
+    rc = HX_ERR_CRYPTO;
   if (rc == HX_OK)
     rc = proto_srtp_random_key(key_up);
   if (rc == HX_OK)
@@ -225,8 +238,9 @@ json_t *srv_room_roster(const struct srv_room *room)
   for (size_t i = 0; roster && i < room->count; i++) {
     const struct srv_member *m = room->members[i];
     json_t *item = json_pack(
-        "{s:I, s:s, s:I, s:b, s:b, s:s, s:b, s:b, s:b, s:b, s:b, s:b}", "session",
+        "{s:I, s:s, s:I, s:I, s:b, s:b, s:s, s:b, s:b, s:b, s:b, s:b, s:b}", "session",
         (json_int_t)m->session->id, "name", m->session->name, "ssrc", (json_int_t)m->ssrc,
+        "text_ssrc", (json_int_t)m->text_ssrc,
         "muted", (int)(m->session->muted || m->forced_mute), "speaking", (int)m->speaking, "role",
         srv_role_name(m->role), "guest", (int)!m->session->identified, "listening",
         (int)m->listening, "stepped_out", (int)m->stepped_out, "hand", (int)m->hand, "away",
@@ -248,6 +262,7 @@ static json_t *joined_reply(struct srv *srv, json_int_t id, const struct srv_mem
   if (!reply || !srtp || !roster || json_object_set_new(reply, "room", json_string(m->room->name)) ||
       json_object_set_new(reply, "session", json_integer((json_int_t)m->session->id)) ||
       json_object_set_new(reply, "ssrc", json_integer((json_int_t)m->ssrc)) ||
+      json_object_set_new(reply, "text_ssrc", json_integer((json_int_t)m->text_ssrc)) ||
       json_object_set_new(reply, "media_port", json_integer(srv->media_port)) ||
       json_object_set(reply, "srtp", srtp) || json_object_set(reply, "roster", roster) ||
       json_object_set_new(reply, "role", json_string(srv_role_name(m->role))) ||
@@ -366,6 +381,11 @@ void srv_room_enter(struct srv *srv, struct srv_session *s, struct srv_room *roo
   int rc = member_new(srv, s, up, down, &m);
   if (rc == HX_OK) {
     rc = srv_ssrc_put(&srv->ssrcs, m->ssrc, m);
+    if (rc == HX_OK) {
+      rc = srv_ssrc_put(&srv->ssrcs, m->text_ssrc, m);
+      if (rc != HX_OK)
+        srv_ssrc_remove(&srv->ssrcs, m->ssrc);
+    }
     if (rc != HX_OK)
       member_free(m);
   }
@@ -398,6 +418,7 @@ void srv_room_enter(struct srv *srv, struct srv_session *s, struct srv_room *roo
   json_t *ev = srv_room_event("joined", m);
   if (ev) {
     json_object_set_new(ev, "ssrc", json_integer((json_int_t)m->ssrc));
+    json_object_set_new(ev, "text_ssrc", json_integer((json_int_t)m->text_ssrc));
     json_object_set_new(ev, "count", json_integer((json_int_t)room->count));
     json_object_set_new(ev, "role", json_string(srv_role_name(m->role)));
     json_object_set_new(ev, "guest", json_boolean(!s->identified));
@@ -418,6 +439,7 @@ void srv_room_leave_how(struct srv *srv, struct srv_session *s, bool tell_self,
   if (!m)
     return;
   struct srv_room *room = m->room;
+  srv_speech_member_left(srv, m);
   size_t pos = room->count;
   for (size_t i = 0; i < room->count; i++) {
     if (room->members[i] == m) {
@@ -429,6 +451,7 @@ void srv_room_leave_how(struct srv *srv, struct srv_session *s, bool tell_self,
     }
   }
   srv_ssrc_remove(&srv->ssrcs, m->ssrc);
+  srv_ssrc_remove(&srv->ssrcs, m->text_ssrc);
   json_t *ev = how == SRV_LEAVE_SILENT ? NULL : srv_room_event("left", m);
   if (ev) {
     json_object_set_new(ev, "count", json_integer((json_int_t)room->count));

@@ -21,6 +21,7 @@
 
 struct proto_srtp;
 struct srv_session;
+struct srv_utterance;
 
 struct srv_member {
   struct srv_session *session; /* not owned; its ->member points back */
@@ -41,6 +42,11 @@ struct srv_member {
   uint64_t hand_seq; /* raise order */
   bool away;
   bool typing;
+  /* Typed speech (srv_speech.c): the stream the server speaks it on. */
+  uint32_t text_ssrc;
+  uint16_t text_seq;
+  uint32_t text_ts;
+  uint64_t typed_last_ms; /* when their last typed line ended; 0: never */
 };
 
 #define SRV_ROOM_MESSAGE_MAX 512
@@ -62,6 +68,9 @@ struct srv_room {
   uint64_t close_at_ms;
   unsigned close_next; /* seconds left at which the next notice is due */
   char close_message[SRV_ROOM_MESSAGE_MAX];
+  /* Typed lines waiting or playing (srv_speech.c): owned, in arrival
+   * order except that the one playing is moved to the head. */
+  struct srv_utterance *typed;
 };
 
 /* Adds a room in memory only. HX_ERR_EXISTS when the name is in use,

@@ -28,6 +28,7 @@ int srv_session_open(struct srv *srv, void *userdata, struct srv_session **out)
   s->id = srv->next_session_id++;
   s->userdata = userdata;
   proto_framer_init(&s->framer, PROTO_MSG_MAX_PREAUTH);
+  srv_speech_session_init(s);
   s->next = srv->sessions;
   if (srv->sessions)
     srv->sessions->prev = s;
@@ -221,7 +222,9 @@ static bool dispatch_circle(struct srv *srv, struct srv_session *s, const char *
                {"hand", srv_floor_on_hand},           {"floor", srv_floor_on_floor},
                {"pass", srv_floor_on_pass},           {"defer", srv_floor_on_defer},
                {"moderate", srv_mod_on_moderate},     {"bans", srv_mod_on_bans},
-               {"unban", srv_mod_on_unban}};
+               {"unban", srv_mod_on_unban},           {"say", srv_speech_on_say},
+               {"say_stop", srv_speech_on_say_stop},  {"voices", srv_speech_on_voices},
+               {"voice", srv_speech_on_voice},        {"hear_text", srv_speech_on_hear_text}};
   for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
     if (strcmp(type, table[i].type) == 0) {
       table[i].fn(srv, s, msg);

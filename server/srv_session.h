@@ -12,6 +12,7 @@
 #include "srv.h"
 #include "srv_db.h"
 #include "srv_name.h"
+#include "srv_speech.h"
 
 /* Rejected lines logged per session; later ones are only counted, so one
  * client cannot flood the log. */
@@ -40,6 +41,11 @@ struct srv_session {
   char address[64];               /* peer IP without port, for bans; may be "" */
   struct srv_room *knocking;      /* anteroom of this room; not owned */
   unsigned rejected;         /* lines answered with an error */
+  /* Typed speech (srv_speech.c). */
+  enum srv_hear_text hear_text;
+  struct a11y_tts_voice voice;
+  unsigned say_tokens;    /* lines that may be sent now */
+  uint64_t say_refill_ms; /* when the bucket last gained a line */
 };
 
 /* Opens a session for a new connection. HX_ERR_FULL when the server holds

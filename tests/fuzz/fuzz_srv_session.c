@@ -16,6 +16,7 @@
 #include "proto_srtp.h"
 #include "srv.h"
 #include "srv_session.h"
+#include "srv_speech.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -116,8 +117,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   say_hello(srv, "Ada");
   struct srv_session *s = say_hello(srv, "Fuzz");
   srv_session_feed(s, data, size);
-  for (uint64_t t = 2000; t <= 200000; t += 7000)
+  for (uint64_t t = 2000; t <= 200000; t += 7000) {
     srv_tick(srv, t);
+    srv_speech_tick(srv, t);
+  }
   srv_destroy(srv);
   return 0;
 }

@@ -215,6 +215,31 @@ static void tts_unknown_voice_is_an_error(void **state)
   assert_null(t);
 }
 
+static void tts_lists_voices_and_knows_only_what_espeak_has(void **state)
+{
+  (void)state;
+  struct a11y_tts *t = start(175);
+  const struct a11y_tts_voice_info *voices;
+  size_t n;
+  a11y_tts_voices(t, &voices, &n);
+  assert_true(n > 10);
+  bool us = false;
+  for (size_t i = 0; i < n; i++)
+    us |= strcmp(voices[i].name, "en-us") == 0 && strstr(voices[i].description, "America");
+  assert_true(us);
+  const char(*variants)[A11Y_TTS_VARIANT_BYTES];
+  a11y_tts_variants(t, &variants, &n);
+  assert_true(n > 5);
+  static const char *const known[] = {"en", "en-us", "EN-US", "de", "en+f3", "en-us+klatt"};
+  for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+    assert_true(a11y_tts_voice_known(t, known[i]));
+  static const char *const unknown[] = {"",      "bogus",  "en+",  "en+bogus", "+f3",
+                                        "en-us-", "en f3", "en++f3", "../en"};
+  for (size_t i = 0; i < sizeof unknown / sizeof *unknown; i++)
+    assert_false(a11y_tts_voice_known(t, unknown[i]));
+  a11y_tts_destroy(t);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -225,6 +250,7 @@ int main(void)
       cmocka_unit_test(tts_rate_out_of_range_is_clamped_with_a_reason),
       cmocka_unit_test(tts_only_one_engine_per_process),
       cmocka_unit_test(tts_unknown_voice_is_an_error),
+      cmocka_unit_test(tts_lists_voices_and_knows_only_what_espeak_has),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
