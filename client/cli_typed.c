@@ -419,15 +419,16 @@ static void on_voice(struct cli_typed *t, const json_t *msg)
   printf_line(t, "Typed voice %s, %d words a minute, pitch %d.", voice, t->rate, t->pitch);
 }
 
-static bool language_matches(const char *language, const char *filter)
+/* Voice names start with their language ("en-us", "de"). */
+static bool language_matches(const char *name, const char *filter)
 {
-  return strncasecmp(language, filter, strlen(filter)) == 0;
+  return strncasecmp(name, filter, strlen(filter)) == 0;
 }
 
-/* Appends ", item" (or "item" first); false when the line is full. */
-static bool append(char *line, size_t cap, size_t *used, const char *item)
+/* Appends "SEP item" (or "item" first); false when the line is full. */
+static bool append(char *line, size_t cap, size_t *used, const char *sep, const char *item)
 {
-  int n = snprintf(line + *used, cap - *used, "%s%s", *used ? ", " : "", item);
+  int n = snprintf(line + *used, cap - *used, "%s%s", *used ? sep : "", item);
   if (n < 0 || (size_t)n >= cap - *used) {
     line[*used] = '\0';
     return false;
@@ -449,20 +450,21 @@ static void print_voices(struct cli_typed *t, const json_t *msg, const char *fil
   json_array_foreach(voices, i, v)
   {
     const char *name = proto_msg_str(v, "name", NULL);
-    const char *language = proto_msg_str(v, "language", "");
-    if (!name || !language_matches(language, filter))
+    const char *description = proto_msg_str(v, "description", "");
+    if (!name || !language_matches(name, filter))
       continue;
     count++;
-    char item[2 * CLI_TYPED_VOICE_BYTES + 8], shown_name[CLI_TYPED_VOICE_BYTES],
-        shown_lang[CLI_TYPED_VOICE_BYTES];
+    char item[3 * CLI_TYPED_VOICE_BYTES + 4], shown_name[CLI_TYPED_VOICE_BYTES],
+        shown_description[2 * CLI_TYPED_VOICE_BYTES];
     a11y_text_sanitize(shown_name, sizeof shown_name, name);
-    a11y_text_sanitize(shown_lang, sizeof shown_lang, language);
-    if (*language && strcasecmp(name, language) != 0)
-      snprintf(item, sizeof item, "%s (%s)", shown_name, shown_lang);
+    a11y_text_sanitize(shown_description, sizeof shown_description, description);
+    /* "en-us: English (America)": the name first, as /voice takes it. */
+    if (*description)
+      snprintf(item, sizeof item, "%s: %s", shown_name, shown_description);
     else
       snprintf(item, sizeof item, "%s", shown_name);
     /* Room is kept for "and N more." */
-    if (used + strlen(item) + 32 < sizeof line && append(line, sizeof line, &used, item))
+    if (used + strlen(item) + 32 < sizeof line && append(line, sizeof line, &used, "; ", item))
       listed++;
   }
   if (count == 0) {
@@ -475,7 +477,7 @@ static void print_voices(struct cli_typed *t, const json_t *msg, const char *fil
   printf_line(t, "%zu %s%s%s.", count, count == 1 ? "voice" : "voices", *filter ? " for " : "",
               shown_filter);
   if (listed < count)
-    snprintf(line + used, sizeof line - used, ", and %zu more.", count - listed);
+    snprintf(line + used, sizeof line - used, "; and %zu more.", count - listed);
   else
     snprintf(line + used, sizeof line - used, ".");
   print(t, line);
@@ -488,7 +490,8 @@ static void print_voices(struct cli_typed *t, const json_t *msg, const char *fil
     if (!json_is_string(v))
       continue;
     a11y_text_sanitize(shown, sizeof shown, json_string_value(v));
-    if (used + strlen(shown) + 80 >= sizeof line || !append(line, sizeof line, &used, shown))
+    if (used + strlen(shown) + 80 >= sizeof line ||
+        !append(line, sizeof line, &used, ", ", shown))
       break;
     if (!first[0])
       hx_strlcpy(first, shown, sizeof first);

@@ -460,7 +460,7 @@ static void typed_voice_alone_asks_the_server_when_unknown(void **state)
   assert_string_equal(proto_msg_type(f->sent[0]), "voices");
   char reply[400];
   snprintf(reply, sizeof reply,
-           "{\"type\":\"voices\",\"id\":%lld,\"voices\":[{\"name\":\"en\",\"language\":\"en\"}],"
+           "{\"type\":\"voices\",\"id\":%lld,\"voices\":[{\"name\":\"en\"}],"
            "\"variants\":[\"f3\"],\"voice\":{\"voice\":\"en\",\"rate\":175,\"pitch\":50}}",
            (long long)reply_id(f));
   feed(f, reply);
@@ -470,9 +470,11 @@ static void typed_voice_alone_asks_the_server_when_unknown(void **state)
 }
 
 static const char voices_reply[] =
-    "{\"type\":\"voices\",\"id\":%lld,\"voices\":[{\"name\":\"en\",\"language\":\"en\"},"
-    "{\"name\":\"de\",\"language\":\"de\"},{\"name\":\"en-us\",\"language\":\"en-us\"},"
-    "{\"name\":\"English_(Scotland)\",\"language\":\"en-gb-scotland\"},{\"language\":\"fr\"}],"
+    "{\"type\":\"voices\",\"id\":%lld,\"voices\":[{\"name\":\"en\"},"
+    "{\"name\":\"de\",\"description\":\"German\"},"
+    "{\"name\":\"en-us\",\"description\":\"English (America)\"},"
+    "{\"name\":\"en-gb-scotland\",\"description\":\"English (Scotland)\"},"
+    "{\"description\":\"French\"}],"
     "\"variants\":[\"f3\",\"m3\"],\"voice\":{\"voice\":\"en\",\"rate\":175,\"pitch\":50}}";
 
 static void typed_voice_list_counts_then_names(void **state)
@@ -485,14 +487,16 @@ static void typed_voice_list_counts_then_names(void **state)
   feed(f, reply);
   assert_int_equal(f->n_lines, 3);
   assert_string_equal(f->lines[0], "4 voices.");
-  assert_string_equal(f->lines[1], "en, de, en-us, English_(Scotland) (en-gb-scotland).");
+  assert_string_equal(f->lines[1], "en; de: German; en-us: English (America); en-gb-scotland: "
+                                   "English (Scotland).");
   assert_string_equal(f->lines[2], "Variants: f3, m3. Add one with +, for example /voice en+f3.");
   clear(f);
   assert_int_equal(cli_typed_voice(f->t, "list EN"), HX_OK);
   snprintf(reply, sizeof reply, voices_reply, (long long)reply_id(f));
   feed(f, reply);
   assert_string_equal(f->lines[0], "3 voices for EN.");
-  assert_string_equal(f->lines[1], "en, en-us, English_(Scotland) (en-gb-scotland).");
+  assert_string_equal(f->lines[1],
+                      "en; en-us: English (America); en-gb-scotland: English (Scotland).");
   clear(f);
   assert_int_equal(cli_typed_voice(f->t, "list xx"), HX_OK);
   snprintf(reply, sizeof reply, voices_reply, (long long)reply_id(f));
@@ -513,7 +517,7 @@ static void typed_voice_list_of_hundreds_stays_one_line_of_names(void **state)
   for (int i = 0; i < 2000; i++) {
     char name[32];
     snprintf(name, sizeof name, "voice-number-%d", i);
-    json_array_append_new(voices, json_pack("{s:s,s:s}", "name", name, "language", "xx"));
+    json_array_append_new(voices, json_pack("{s:s,s:s}", "name", name, "description", "xx"));
   }
   cli_typed_handle(f->t, msg);
   json_decref(msg);
