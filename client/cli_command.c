@@ -31,8 +31,7 @@ static const char *const help_lines[] = {
     "/done or [done] alone: end your turn. ! alone: raise your hand.",
     "/stop: drop your typed lines not yet spoken.",
     "/voice: your typed voice. /voice list [LANGUAGE], /voice NAME [rate N] [pitch N].",
-    "/hear-text voice|mine|text: hear typed lines in the typist's voice, your own speech, "
-    "or read them.",
+    "/hear-text voice|mine|text: typed lines in the typist's voice, your own speech, or read.",
     "/cues: how each event is told; /cues quiet|normal|verbose picks a preset.",
     "/cue EVENT speech|earcon|text|nothing: how one event is told; join with +.",
     "/keys: the keys and what they do.",
