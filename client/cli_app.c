@@ -20,6 +20,7 @@
 #include "cli_media.h"
 #include "cli_session.h"
 #include "cli_trust.h"
+#include "cli_typed.h"
 #include "cli_ui.h"
 #include "hx_err.h"
 #include "hx_log.h"
@@ -54,6 +55,7 @@ struct app {
   struct cli_session *session;
   struct cli_identity *identity; /* NULL: a guest */
   struct cli_circle *circle;
+  struct cli_typed *typed;
   struct cli_conn *conn;
   struct cli_ui *ui;
   struct cli_front *front; /* every line for the person goes through it */
@@ -93,6 +95,12 @@ static void on_circle_event(void *userdata, enum a11y_cue_event cue, const char 
 {
   struct app *a = userdata;
   cli_front_cue(a->front, cue, line);
+}
+
+static void on_typed_line(void *userdata, const struct cli_typed_line *tl)
+{
+  struct app *a = userdata;
+  cli_front_text(a->front, tl);
 }
 
 __attribute__((format(printf, 2, 3))) static void say(struct app *a, const char *fmt, ...)
@@ -209,8 +217,23 @@ static void run_command(struct app *a, const struct cli_command *cmd)
     a11y_text_sanitize(shown, sizeof shown, cmd->arg);
     say(a, "Unknown command %s. Type /help for the list.", shown);
     break;
-  case CLI_CMD_TEXT:
-    out_line(a, "Typed messages are not available yet; commands start with /. Type /help.");
+  case CLI_CMD_SAY:
+    cli_typed_say(a->typed, cmd->text);
+    break;
+  case CLI_CMD_SAY_STOP:
+    cli_typed_stop(a->typed);
+    break;
+  case CLI_CMD_TEXT_VOICE:
+    cli_typed_voice(a->typed, cmd->text);
+    break;
+  case CLI_CMD_HEAR_TEXT:
+    cli_typed_hear(a->typed, cmd->text);
+    break;
+  case CLI_CMD_RAISE_HAND:
+    cli_circle_command(a->circle, "hand", "up");
+    break;
+  case CLI_CMD_DONE:
+    cli_circle_command(a->circle, "pass", "");
     break;
   default:
     cli_front_command(a->front, cmd);
@@ -626,11 +649,19 @@ static int open_parts(struct app *a)
     say(a, "Cannot start: %s.", hx_strerror(rc));
     return rc;
   }
+  struct cli_typed_io tio = {
+      .print = out_line, .text = on_typed_line, .send = send_control, .userdata = a};
+  rc = cli_typed_create(&tio, &cfg->text, a->circle, &a->typed);
+  if (rc != HX_OK) {
+    say(a, "Cannot start: %s.", hx_strerror(rc));
+    return rc;
+  }
   struct cli_session_config sc = {.name = o->name,
                                   .room = o->room,
                                   .server = a->hostport,
                                   .identity = a->identity,
-                                  .circle = a->circle};
+                                  .circle = a->circle,
+                                  .typed = a->typed};
   struct cli_session_io io = {
       .print = out_line, .event = on_event, .send = send_control, .joined = on_joined,
       .userdata = a};
@@ -712,6 +743,7 @@ int cli_app_run(const struct cli_options *opt, int *exit_code)
   cli_front_destroy(a->front);
   cli_session_destroy(a->session);
   cli_circle_destroy(a->circle);
+  cli_typed_destroy(a->typed);
   cli_identity_destroy(a->identity);
   cli_audio_close(a->audio);
   cli_media_destroy(a->media);

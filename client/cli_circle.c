@@ -158,16 +158,24 @@ bool circle_is_self(const struct cli_circle *c, const json_t *msg, const char *f
 
 /* --- the roster copy, and blocks applied to it --- */
 
-/* Keeps a blocked person's voice out of playback: media drops packets from
- * an SSRC that is no speaker, so forgetting the SSRC is the whole block. */
+static void block_ssrc(struct cli_circle *c, uint32_t ssrc, bool blocked)
+{
+  if (blocked)
+    cli_media_forget(c->media, ssrc);
+  else if (cli_media_allow(c->media, ssrc) != HX_OK)
+    hx_log(HX_LOG_WARN, LOG_MODULE, "cannot hear an unblocked person again: too many speakers");
+}
+
+/* Keeps a blocked person's voice and typed speech out of playback: media
+ * drops packets from an SSRC that is no speaker, so forgetting the SSRCs
+ * is the whole block. */
 static void apply_block(struct cli_circle *c, const struct circle_member *m, bool blocked)
 {
   if (!c->media || m->ssrc == c->own_ssrc)
     return;
-  if (blocked)
-    cli_media_forget(c->media, m->ssrc);
-  else if (cli_media_allow(c->media, m->ssrc) != HX_OK)
-    hx_log(HX_LOG_WARN, LOG_MODULE, "cannot hear an unblocked person again: too many speakers");
+  block_ssrc(c, m->ssrc, blocked);
+  if (m->has_text_ssrc && m->text_ssrc != c->own_ssrc)
+    block_ssrc(c, m->text_ssrc, blocked);
 }
 
 static bool member_parse(const json_t *o, struct circle_member *m)
@@ -180,6 +188,9 @@ static bool member_parse(const json_t *o, struct circle_member *m)
   memset(m, 0, sizeof *m);
   m->session = (uint64_t)session;
   m->ssrc = (uint32_t)ssrc;
+  json_int_t text_ssrc = proto_msg_int(o, "text_ssrc", -1);
+  m->has_text_ssrc = text_ssrc >= 0 && text_ssrc <= UINT32_MAX;
+  m->text_ssrc = m->has_text_ssrc ? (uint32_t)text_ssrc : 0;
   hx_strlcpy(m->name, name, sizeof m->name);
   m->away = proto_msg_bool(o, "away", 0) != 0;
   m->stepped_out = proto_msg_bool(o, "stepped_out", 0) != 0;

@@ -27,6 +27,8 @@ struct circle_member {
   uint64_t session;
   char name[CLI_NAME_BYTES]; /* raw from the network: sanitize to print */
   uint32_t ssrc;
+  bool has_text_ssrc; /* their typed speech's stream; older servers send none */
+  uint32_t text_ssrc;
   bool away;
   bool stepped_out;
 };

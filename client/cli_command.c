@@ -26,8 +26,13 @@ static const char *const help_lines[] = {
     "/volume speech|cues|room up|down|PERCENT: louder, quieter, or a level.",
     "/speech on|off: speak announcements, or not.",
     "/rate WORDS: speech rate in words per minute, 80 to 450.",
-    "/voice NAME: the speech voice, such as en-us.",
+    "/speech voice NAME: the voice of your own speech, such as en-us.",
     "/seats on|off: each voice from its own place around you, or all from the middle.",
+    "/say TEXT, or any line without /: typed words, spoken into the room in your typed voice.",
+    "/done or [done] alone: end your turn. ! alone: raise your hand.",
+    "/stop: drop your typed lines not yet spoken.",
+    "/voice: your typed voice. /voice list [LANGUAGE], /voice NAME [rate N] [pitch N].",
+    "/hear-text voice|mine|text: typed lines in the typist's voice, your own speech, or read.",
     "/cues: how each event is told; /cues quiet|normal|verbose picks a preset.",
     "/cue EVENT speech|earcon|text|nothing: how one event is told; join with +.",
     "/cue-sound EVENT FILE.wav|default: your own sound for an event, or its own again.",
@@ -74,6 +79,7 @@ static const struct {
     {"quit", CLI_CMD_QUIT},   {"help", CLI_CMD_HELP},   {"talk", CLI_CMD_TALK},
     {"speaking", CLI_CMD_SPEAKING}, {"hand", CLI_CMD_HAND}, {"repeat", CLI_CMD_REPEAT},
     {"silence", CLI_CMD_SILENCE},   {"keys", CLI_CMD_KEYS},
+    {"stop", CLI_CMD_SAY_STOP},     {"done", CLI_CMD_DONE},
 };
 
 static bool word_is(const char *word, size_t len, const char *name)
@@ -191,11 +197,18 @@ static bool parse_with_argument(const char *word, size_t len, const char *rest,
       out->preset = preset;
     }
   } else if (word_is(word, len, "speech")) {
+    char what[16];
+    const char *name;
+    split(rest, what, sizeof what, &name);
     if (strcasecmp(rest, "on") == 0 || strcasecmp(rest, "off") == 0) {
       out->kind = CLI_CMD_SPEECH;
       out->on = strcasecmp(rest, "on") == 0;
+    } else if (strcasecmp(what, "voice") == 0 && *name && strlen(name) < 64) {
+      out->kind = CLI_CMD_VOICE;
+      copy_trimmed(out->arg, sizeof out->arg, name);
     } else {
-      usage(out, "/speech needs on or off.");
+      usage(out, "/speech needs on, off, or voice and a voice name, for example /speech "
+                 "voice en-us.");
     }
   } else if (word_is(word, len, "seats")) {
     if (strcasecmp(rest, "on") == 0 || strcasecmp(rest, "off") == 0) {
@@ -211,16 +224,54 @@ static bool parse_with_argument(const char *word, size_t len, const char *rest,
     } else {
       usage(out, "/rate needs words per minute from 80 to 450, for example /rate 220.");
     }
-  } else if (word_is(word, len, "voice")) {
-    if (!*rest || strlen(rest) >= 64)
-      usage(out, "/voice needs a voice name, for example /voice en-us.");
-    else {
-      out->kind = CLI_CMD_VOICE;
-      copy_trimmed(out->arg, sizeof out->arg, rest);
-    }
   } else {
     return false;
   }
+  return true;
+}
+
+/* Whether s (white space at its start skipped) is word alone, but for
+ * white space after it. */
+static bool alone(const char *s, const char *word)
+{
+  size_t n = strlen(word);
+  return strncasecmp(s, word, n) == 0 && *skip_space(s + n) == '\0';
+}
+
+/* A line that is not a command: typed words, or the shorthands for the
+ * floor that typing people use (docs/protocol.md, "Typed speech"). */
+static int parse_typed(const char *s, struct cli_command *out)
+{
+  if (alone(s, "!"))
+    out->kind = CLI_CMD_RAISE_HAND;
+  else if (alone(s, "[done]"))
+    out->kind = CLI_CMD_DONE;
+  else {
+    out->kind = CLI_CMD_SAY;
+    out->text = s;
+  }
+  return HX_OK;
+}
+
+/* The typed-speech commands, whose words after them may be long (a whole
+ * line for /say) and are kept in place; false when word is none of them. */
+static bool parse_typed_command(const char *word, size_t len, const char *rest,
+                                struct cli_command *out)
+{
+  if (word_is(word, len, "say")) {
+    if (!*rest) {
+      usage(out, "/say needs the words, for example /say I'm here.");
+      return true;
+    }
+    out->kind = CLI_CMD_SAY;
+  } else if (word_is(word, len, "voice")) {
+    out->kind = CLI_CMD_TEXT_VOICE;
+  } else if (word_is(word, len, "hear-text")) {
+    out->kind = CLI_CMD_HEAR_TEXT;
+  } else {
+    return false;
+  }
+  out->text = rest;
   return true;
 }
 
@@ -232,15 +283,15 @@ int cli_command_parse(const char *line, bool script, struct cli_command *out)
     out->kind = CLI_CMD_NONE;
     return HX_OK;
   }
-  if (*s != '/') {
-    out->kind = CLI_CMD_TEXT;
-    return HX_OK;
-  }
+  if (*s != '/')
+    return parse_typed(s, out);
   const char *word = s + 1;
   size_t word_len = 0;
   while (word[word_len] && !isspace((unsigned char)word[word_len]))
     word_len++;
   const char *rest = skip_space(word + word_len);
+  if (parse_typed_command(word, word_len, rest, out))
+    return out->kind == CLI_CMD_USAGE ? HX_ERR_INVALID : HX_OK;
 
   char trimmed[CLI_COMMAND_ARG_MAX];
   /* A file name cut short would name another file. */

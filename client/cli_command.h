@@ -24,7 +24,7 @@ enum cli_command_kind {
   CLI_CMD_WAIT,    /* seconds */
   CLI_CMD_USAGE,   /* a known command used wrongly; arg: the usage sentence */
   CLI_CMD_UNKNOWN, /* arg: the command word as typed, e.g. "/x" */
-  CLI_CMD_TEXT,    /* a line that does not start with '/' */
+  CLI_CMD_SAY,     /* a typed line (not starting with '/'), or /say TEXT; text */
   CLI_CMD_MUTE_TOGGLE, /* /mute toggle: the mute key */
   CLI_CMD_TALK,        /* start or stop talking (toggle transmit) */
   CLI_CMD_SPEAKING,    /* who is speaking, who spoke last */
@@ -37,9 +37,14 @@ enum cli_command_kind {
   CLI_CMD_CUES,        /* list, or apply preset when has_preset */
   CLI_CMD_SPEECH,      /* on: speech on or off */
   CLI_CMD_RATE,        /* level: words per minute */
-  CLI_CMD_VOICE,       /* arg: the voice name */
+  CLI_CMD_VOICE,       /* /speech voice NAME; arg: the voice name */
   CLI_CMD_CUE_SOUND,   /* event; arg: a WAV file, or "" for the built-in earcon */
   CLI_CMD_SEATS,       /* on: voices in their seats, or all in the middle */
+  CLI_CMD_RAISE_HAND,  /* a lone "!" */
+  CLI_CMD_DONE,        /* /done or a lone "[done]": end our turn */
+  CLI_CMD_SAY_STOP,    /* /stop: cancel our typed lines not yet spoken */
+  CLI_CMD_TEXT_VOICE,  /* /voice ...: the typed-speech voice; text: what follows */
+  CLI_CMD_HEAR_TEXT,   /* /hear-text ...: text: what follows */
 };
 
 enum cli_volume_target { CLI_VOLUME_SPEECH, CLI_VOLUME_CUES, CLI_VOLUME_ROOM };
@@ -56,6 +61,9 @@ struct cli_command {
   bool has_preset;             /* /cues PRESET */
   enum a11y_cue_preset preset; /* /cues PRESET */
   bool on;           /* /speech on|off, /seats on|off */
+  /* CLI_CMD_SAY, _TEXT_VOICE, _HEAR_TEXT: points into the parsed line (not
+   * owned, lives as long as it), white space at its start skipped. */
+  const char *text;
 };
 
 /* Parses one line (without its newline). script: lines starting with '#'

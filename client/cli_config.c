@@ -40,11 +40,12 @@ void cli_config_defaults(struct cli_config *c)
   c->preset = A11Y_CUE_NORMAL;
   a11y_cues_init(&c->cues, A11Y_CUE_NORMAL);
   cli_keymap_default(&c->keys);
+  cli_typed_settings_default(&c->text);
 }
 
 /* --- parsing --- */
 
-enum section { SEC_NONE, SEC_AUDIO, SEC_SPEECH, SEC_CUES, SEC_KEYS, SEC_UNKNOWN };
+enum section { SEC_NONE, SEC_AUDIO, SEC_SPEECH, SEC_CUES, SEC_KEYS, SEC_TEXT, SEC_UNKNOWN };
 
 struct parser {
   struct cli_config *c;
@@ -243,6 +244,41 @@ static void keys_setting(struct parser *p, const char *key, const char *value)
     complain(p, "%s: %s; keeping %s.", key, why, p->c->keys.key[a]);
 }
 
+static void text_setting(struct parser *p, const char *key, const char *value)
+{
+  struct cli_typed_settings *t = &p->c->text;
+  char s[128];
+  if (key_is(key, "hear")) {
+    if (cli_hear_text_parse(value, &t->hear) != HX_OK) {
+      shown(s, sizeof s, value);
+      complain(p, "hear %s is not voice, mine or text; keeping %s.", s,
+               cli_hear_text_name(t->hear));
+    }
+  } else if (key_is(key, "voice")) {
+    if (strpbrk(value, " \t"))
+      complain(p, "voice is one word, such as en or en+f3; keeping the default.");
+    else
+      set_text(p, key, value, t->voice, sizeof t->voice);
+  } else if (key_is(key, "rate") || key_is(key, "pitch")) {
+    bool rate = key_is(key, "rate");
+    long min = rate ? CLI_TYPED_RATE_MIN : 0, max = rate ? CLI_TYPED_RATE_MAX : CLI_TYPED_PITCH_MAX;
+    int *field = rate ? &t->rate : &t->pitch;
+    long v;
+    if (hx_parse_long(value, min, max, &v) == HX_OK) {
+      *field = (int)v;
+      return;
+    }
+    shown(s, sizeof s, value);
+    /* Unset, the server's own default applies. */
+    char now[32] = "the server's default";
+    if (*field >= min)
+      snprintf(now, sizeof now, "%d", *field);
+    complain(p, "%s %s is not a number from %ld to %ld; keeping %s.", key, s, min, max, now);
+  } else {
+    unknown_key(p, key, "text", "hear, voice, rate and pitch");
+  }
+}
+
 static char *trim(char *s)
 {
   while (isspace((unsigned char)*s))
@@ -263,8 +299,8 @@ static void section_line(struct parser *p, char *s)
   }
   *end = '\0';
   char *name = trim(s + 1);
-  static const char *const names[] = {"audio", "speech", "cues", "keys"};
-  for (size_t i = 0; i < 4; i++) {
+  static const char *const names[] = {"audio", "speech", "cues", "keys", "text"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
     if (strcasecmp(name, names[i]) == 0) {
       p->section = (enum section)(SEC_AUDIO + i);
       return;
@@ -272,8 +308,8 @@ static void section_line(struct parser *p, char *s)
   }
   char sh[96];
   a11y_text_sanitize(sh, sizeof sh, name);
-  complain(p, "[%s] is not a section; the sections are [audio], [speech], [cues] and [keys]. "
-           "Its settings are ignored.", sh);
+  complain(p, "[%s] is not a section; the sections are [audio], [speech], [cues], [keys] and "
+           "[text]. Its settings are ignored.", sh);
   p->section = SEC_UNKNOWN;
 }
 
@@ -306,8 +342,8 @@ static void handle_line(struct parser *p, char *raw)
   }
   switch (p->section) {
   case SEC_NONE:
-    complain(p, "this setting comes before any section; put it under [audio], [speech], [cues] "
-             "or [keys].");
+    complain(p, "this setting comes before any section; put it under [audio], [speech], [cues], "
+             "[keys] or [text].");
     break;
   case SEC_AUDIO:
     audio_setting(p, key, value);
@@ -320,6 +356,9 @@ static void handle_line(struct parser *p, char *raw)
     break;
   case SEC_KEYS:
     keys_setting(p, key, value);
+    break;
+  case SEC_TEXT:
+    text_setting(p, key, value);
     break;
   case SEC_UNKNOWN:
     break; /* already said once, at the section's name */

@@ -1,5 +1,5 @@
 /* The client's settings file, hearth.conf: an INI file with the sections
- * [audio], [speech], [cues] and [keys]. Parsing is a pure function over
+ * [audio], [speech], [cues], [keys] and [text]. Parsing is a pure function over
  * bytes, so every kind of mistake can be tested and fuzzed. A mistake is
  * never fatal: it is reported through a callback as one sentence naming
  * the file and the line, and that setting keeps its default.
@@ -12,6 +12,7 @@
 
 #include "a11y_cues.h"
 #include "cli_keys.h"
+#include "cli_typed.h"
 
 #define CLI_CONFIG_FILE "hearth.conf"
 #define CLI_CONFIG_LINE_MAX 1024
@@ -42,6 +43,8 @@ struct cli_config {
   char sound[A11Y_CUE_EVENT_COUNT][CLI_CONFIG_PATH_MAX];
   /* [keys] */
   struct cli_keymap keys;
+  /* [text]: typed speech, sent to the server after each join */
+  struct cli_typed_settings text;
 };
 
 /* Receives one sentence per mistake: "FILE line 7: rate \"fast\" is not a

@@ -7,6 +7,7 @@
 
 #include "a11y_text.h"
 #include "cli_announce.h"
+#include "cli_typed.h"
 #include "hx_err.h"
 #include "hx_util.h"
 
@@ -302,6 +303,36 @@ void cli_front_cue(void *front, enum a11y_cue_event cue, const char *line)
   tell(f, (int)cue, outputs, line);
 }
 
+void cli_front_text(void *front, const struct cli_typed_line *tl)
+{
+  struct cli_front *f = front;
+  hx_strlcpy(f->last, tl->line, sizeof f->last);
+  if (f->mode == CLI_UI_JSON) {
+    json_t *o = json_pack("{s:s,s:s,s:s,s:b}", "type", "event", "event", "text", "text",
+                          tl->line, "self", tl->self);
+    if (o && tl->name)
+      json_object_set_new(o, "name", json_string(tl->name));
+    emit_json(f, o);
+  } else {
+    emit(f, tl->line);
+  }
+  unsigned outputs = tl->self ? 0 : f->cfg.cues.map[A11Y_CUE_TEXT_MESSAGE] & A11Y_CUE_EARCON;
+  char spoken[CLI_UI_LINE_MAX];
+  if (tl->speak && f->speech_on) {
+    outputs |= A11Y_CUE_SPEECH;
+    if (tl->self) {
+      a11y_text_sanitize(spoken, sizeof spoken, tl->text);
+    } else {
+      struct a11y_cue_info info = {.name = tl->name, .text = tl->text};
+      a11y_cues_render(&f->cfg.cues, A11Y_CUE_TEXT_MESSAGE, &info, spoken, sizeof spoken);
+    }
+  } else {
+    hx_strlcpy(spoken, tl->line, sizeof spoken);
+  }
+  if (outputs)
+    cli_announce_say(f->announce, A11Y_CUE_TEXT_MESSAGE, outputs, spoken);
+}
+
 /* --- commands --- */
 
 __attribute__((format(printf, 2, 3))) static void sayf(struct cli_front *f, const char *fmt, ...)
@@ -345,7 +376,7 @@ static void change_volume(struct cli_front *f, const struct cli_command *cmd)
   sayf(f, "%s volume %d percent.", names[cmd->target], *level);
 }
 
-/* The voice from the settings, after /rate or /voice changed them. */
+/* The voice from the settings, after /rate or /speech voice changed them. */
 static void apply_voice(struct cli_front *f)
 {
   struct a11y_tts_voice v;

@@ -44,6 +44,13 @@ void cli_front_event(struct cli_front *f, const struct a11y_event_info *ev, cons
 /* A circle event (cli_circle_io.event) and its line: told as the cue
  * mapping says. front is a struct cli_front. */
 void cli_front_cue(void *front, enum a11y_cue_event cue, const char *line);
+/* A typed line (cli_typed_io.text): always printed, as it is something a
+ * person said; its earcon as the text-message mapping says (not for our
+ * own line). Spoken by our own speech only when tl->speak ("Ada says:
+ * ...", our own line as typed), whatever the mapping: with hear-text voice
+ * the room audio already carries it. front is a struct cli_front. */
+struct cli_typed_line;
+void cli_front_text(void *front, const struct cli_typed_line *tl);
 /* Each mixed 48 kHz playback frame (n samples per channel, interleaved),
  * before it is played: room volume, ducking under speech, speech and
  * earcons (cli_announce_mix_interleaved). front is a struct cli_front; the
@@ -51,7 +58,7 @@ void cli_front_cue(void *front, enum a11y_cue_event cue, const char *line);
 void cli_front_mix(void *front, int16_t *frame, size_t n, int channels);
 
 /* Runs the settings and announcement commands (/repeat, /silence, /hand,
- * /volume, /speech, /rate, /voice, /cue, /cue-sound, /cues, /keys). False when cmd is
+ * /volume, /speech, /rate, /speech voice, /cue, /cue-sound, /cues, /keys). False when cmd is
  * none of them. */
 bool cli_front_command(struct cli_front *f, const struct cli_command *cmd);
 

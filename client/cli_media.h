@@ -17,7 +17,8 @@
 
 #include "proto_srtp.h"
 
-#define CLI_MEDIA_MAX_SPEAKERS 32
+/* Two streams a person (voice and typed speech): a room of 32 and more. */
+#define CLI_MEDIA_MAX_SPEAKERS 64
 /* The RFC 6464 level (-dBov) at or below which a frame counts as voice. */
 #define CLI_MEDIA_VOICE_LEVEL 50
 

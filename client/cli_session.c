@@ -9,6 +9,7 @@
 #include "cli_identity.h"
 #include "cli_media.h"
 #include "cli_seats.h"
+#include "cli_typed.h"
 #include "hx_err.h"
 #include "hx_log.h"
 #include "hx_util.h"
@@ -24,6 +25,9 @@ struct cli_member {
   uint64_t session;
   char name[CLI_NAME_BYTES]; /* raw from the network: sanitize to print */
   uint32_t ssrc;
+  /* The stream of their typed speech; an older server sends none. */
+  bool has_text_ssrc;
+  uint32_t text_ssrc;
   bool muted;
   bool speaking;
 };
@@ -41,6 +45,7 @@ struct cli_session {
   struct cli_circle *circle;           /* not owned; may be NULL */
   struct cli_seats *seats;             /* owned: everyone's place, on or off */
   bool seats_on;                       /* voices sit in their places */
+  struct cli_typed *typed;             /* not owned; may be NULL */
   char name[CLI_NAME_BYTES];
   char wanted_room[ROOM_BYTES];
   char server[300];
@@ -79,6 +84,7 @@ int cli_session_create(const struct cli_session_config *cfg, const struct cli_se
   s->media = media;
   s->identity = cfg->identity;
   s->circle = cfg->circle;
+  s->typed = cfg->typed;
   if (hx_strlcpy(s->name, cfg->name, sizeof s->name) != HX_OK ||
       hx_strlcpy(s->wanted_room, cfg->room, sizeof s->wanted_room) != HX_OK ||
       hx_strlcpy(s->server, cfg->server, sizeof s->server) != HX_OK) {
@@ -235,6 +241,9 @@ static bool member_parse(const json_t *o, struct cli_member *m)
   m->session = (uint64_t)session;
   m->ssrc = (uint32_t)ssrc;
   hx_strlcpy(m->name, name, sizeof m->name);
+  json_int_t text_ssrc = proto_msg_int(o, "text_ssrc", -1);
+  m->has_text_ssrc = text_ssrc >= 0 && text_ssrc <= UINT32_MAX;
+  m->text_ssrc = m->has_text_ssrc ? (uint32_t)text_ssrc : 0;
   m->muted = proto_msg_bool(o, "muted", 0) != 0;
   m->speaking = proto_msg_bool(o, "speaking", 0) != 0;
   return true;
@@ -244,6 +253,25 @@ static void media_allow(struct cli_session *s, uint32_t ssrc)
 {
   if (s->media && ssrc != s->own_ssrc)
     cli_media_allow(s->media, ssrc);
+}
+
+/* A member's voice, and their typed speech, which we hear even for our
+ * own lines; a blocked member's are held back by the circle. */
+static void media_allow_member(struct cli_session *s, const struct cli_member *m)
+{
+  if (m->session != s->own_session)
+    media_allow(s, m->ssrc);
+  if (m->has_text_ssrc)
+    media_allow(s, m->text_ssrc);
+}
+
+static void media_forget_member(struct cli_session *s, const struct cli_member *m)
+{
+  if (!s->media)
+    return;
+  cli_media_forget(s->media, m->ssrc);
+  if (m->has_text_ssrc)
+    cli_media_forget(s->media, m->text_ssrc);
 }
 
 /* Gives a person their seat (kept even while seats are off, so turning
@@ -258,6 +286,8 @@ static void seat_member(struct cli_session *s, const struct cli_member *m)
     pan = 0.0f;
   if (s->media)
     cli_media_set_pan(s->media, m->ssrc, pan);
+  if (s->media && m->has_text_ssrc)
+    cli_media_set_pan(s->media, m->text_ssrc, pan);
 }
 
 static void leave_room_state(struct cli_session *s)
@@ -328,10 +358,9 @@ static int handle_joined(struct cli_session *s, const json_t *msg)
     s->roster[s->roster_len++] = m;
     if (m.session == s->own_session) {
       server_muted = m.muted;
-    } else {
-      media_allow(s, m.ssrc);
-      seat_member(s, &m);
     }
+    media_allow_member(s, &m);
+    seat_member(s, &m);
   }
   struct a11y_event_info ev = {.event = A11Y_EV_YOU_JOINED, .room = s->room,
                                .count = (int)s->roster_len};
@@ -444,7 +473,7 @@ static void handle_event(struct cli_session *s, const json_t *msg)
     struct cli_member fresh;
     if (!m && member_parse(msg, &fresh) && s->roster_len < CLI_ROSTER_MAX) {
       s->roster[s->roster_len++] = fresh;
-      media_allow(s, fresh.ssrc);
+      media_allow_member(s, &fresh);
       seat_member(s, &fresh);
     }
     if (self)
@@ -455,8 +484,7 @@ static void handle_event(struct cli_session *s, const json_t *msg)
     if (self)
       return;
     if (m) {
-      if (s->media)
-        cli_media_forget(s->media, m->ssrc);
+      media_forget_member(s, m);
       cli_seats_release(s->seats, m->session);
       member_remove(s, m);
     }
@@ -507,6 +535,14 @@ static void circle_follow(struct cli_session *s, const json_t *msg)
     s->ready = true;
 }
 
+/* Typed speech (cli_typed.h) reads every message after the circle, which
+ * knows whom we blocked. */
+static void typed_follow(struct cli_session *s, const json_t *msg)
+{
+  if (s->typed)
+    cli_typed_handle(s->typed, msg);
+}
+
 int cli_session_handle(struct cli_session *s, const json_t *msg)
 {
   const char *type = proto_msg_type(msg);
@@ -534,6 +570,7 @@ int cli_session_handle(struct cli_session *s, const json_t *msg)
     hx_log(HX_LOG_DEBUG, LOG_MODULE, "ignoring a message of unknown type");
   }
   circle_follow(s, msg);
+  typed_follow(s, msg);
   return rc;
 }
 

@@ -19,6 +19,7 @@ struct cli_circle;
 struct cli_identity;
 struct cli_media;
 struct cli_session;
+struct cli_typed;
 
 struct cli_session_io {
   /* One finished line for the person (no newline): answers and notices. */
@@ -43,6 +44,9 @@ struct cli_session_config {
    * after the session. */
   const struct cli_identity *identity;
   struct cli_circle *circle;
+  /* Typed speech (cli_typed.h); may be NULL, not owned. It sees every
+   * message after the session and the circle. */
+  struct cli_typed *typed;
 };
 
 enum cli_session_end {

@@ -233,7 +233,7 @@ static char *complete_command(const char *text, int state)
   static const char *const words[] = {
       "/who", "/speaking", "/mute", "/unmute", "/talk", "/hand", "/join", "/leave",
       "/rooms", "/stats", "/repeat", "/silence", "/volume", "/speech", "/rate", "/voice",
-      "/cues", "/cue", "/keys", "/help", "/quit"};
+      "/cues", "/cue", "/keys", "/help", "/quit", "/say", "/stop", "/done", "/hear-text"};
   static size_t next;
   if (state == 0)
     next = 0;

@@ -286,6 +286,11 @@ static int give_gap(struct aud_jitter *j, struct slot *next, struct aud_jitter_o
   }
   out->kind = AUD_JITTER_LOST;
   uint32_t span = gap > AUD_MAX_FRAME_SAMPLES ? gap - AUD_MAX_FRAME_SAMPLES : gap;
+  /* A gap just over a frame (timestamps not in whole frames since the
+   * playout point, as after a pause) would leave a sliver rounded to
+   * nothing, and a playout point that never moves on. */
+  if (span < JITTER_CONCEAL_STEP)
+    span = gap;
   if (span > AUD_MAX_FRAME_SAMPLES)
     span = AUD_MAX_FRAME_SAMPLES;
   span -= span % JITTER_CONCEAL_STEP;

@@ -157,6 +157,26 @@ static void jitter_longer_loss_conceals_then_recovers_the_last_frame(void **stat
   aud_jitter_destroy(j);
 }
 
+static void jitter_gap_just_over_a_frame_is_concealed_and_moves_on(void **state)
+{
+  (void)state;
+  for (uint32_t extra = 1; extra < 2 * 120; extra += 7) {
+    struct aud_jitter *j = make();
+    put(j, 0, F20, 0, true);
+    assert_int_equal(get(j), 0);
+    put(j, 2 * F20 + extra, F20, 1, true);
+    int rc = HX_ERR_AGAIN;
+    for (int i = 0; i < 20 && rc != HX_OK; i++) {
+      rc = aud_jitter_get(j, clock_now, 0, &out);
+      if (rc == HX_ERR_AGAIN && out.span == 0)
+        fail_msg("a gap of %u samples conceals nothing, forever", F20 + extra);
+    }
+    assert_int_equal(rc, HX_OK);
+    assert_int_equal(number(out.data), 1);
+    aud_jitter_destroy(j);
+  }
+}
+
 static void jitter_late_packet_grows_the_delay_and_still_plays(void **state)
 {
   (void)state;
@@ -384,6 +404,7 @@ int main(void)
       cmocka_unit_test(jitter_duplicates_and_played_copies_are_dropped),
       cmocka_unit_test(jitter_single_loss_hands_over_the_next_packet_for_fec),
       cmocka_unit_test(jitter_longer_loss_conceals_then_recovers_the_last_frame),
+      cmocka_unit_test(jitter_gap_just_over_a_frame_is_concealed_and_moves_on),
       cmocka_unit_test(jitter_late_packet_grows_the_delay_and_still_plays),
       cmocka_unit_test(jitter_concealed_packet_arriving_late_grows_the_delay_at_once),
       cmocka_unit_test(jitter_timestamps_wrapping_past_2_32_keep_flowing),

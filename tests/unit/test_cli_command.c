@@ -18,8 +18,8 @@ static void command_plain_words_parse_case_insensitively(void **state)
       {"/who", CLI_CMD_WHO},       {"  /WHO  ", CLI_CMD_WHO},   {"/mute", CLI_CMD_MUTE},
       {"/unmute", CLI_CMD_UNMUTE}, {"/leave", CLI_CMD_LEAVE},   {"/rooms", CLI_CMD_ROOMS},
       {"/stats", CLI_CMD_STATS},   {"/quit", CLI_CMD_QUIT},     {"/help", CLI_CMD_HELP},
-      {"", CLI_CMD_NONE},          {"   ", CLI_CMD_NONE},       {"hello", CLI_CMD_TEXT},
-      {"# not in a script", CLI_CMD_TEXT},
+      {"", CLI_CMD_NONE},          {"   ", CLI_CMD_NONE},       {"hello", CLI_CMD_SAY},
+      {"# not in a script", CLI_CMD_SAY},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     struct cli_command c;
@@ -123,7 +123,8 @@ static void command_help_lists_every_command(void **state)
 {
   (void)state;
   const char *words[] = {"/who", "/mute", "/unmute", "/join", "/leave",
-                         "/rooms", "/stats", "/wait", "/help", "/quit"};
+                         "/rooms", "/stats", "/wait", "/help", "/quit", "/say", "/done",
+                         "/stop", "/voice", "/hear-text", "/speech voice"};
   for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
     bool found = false;
     for (size_t i = 0; cli_command_help_line(i); i++)
@@ -144,7 +145,7 @@ static void command_keys_commands_parse(void **state)
       {"/repeat", CLI_CMD_REPEAT},     {"/silence", CLI_CMD_SILENCE}, {"/keys", CLI_CMD_KEYS},
       {"/mute toggle ", CLI_CMD_MUTE_TOGGLE}, {"/cues", CLI_CMD_CUES},
       {"/speech off", CLI_CMD_SPEECH}, {"/rate 220", CLI_CMD_RATE},
-      {"/voice en-us", CLI_CMD_VOICE}, {"/volume room up", CLI_CMD_VOLUME},
+      {"/speech voice en-us", CLI_CMD_VOICE}, {"/volume room up", CLI_CMD_VOLUME},
       {"/cue join earcon+text", CLI_CMD_CUE}, {"/cue-sound join default", CLI_CMD_CUE_SOUND},
       {"/seats on", CLI_CMD_SEATS},
   };
@@ -219,7 +220,8 @@ static void command_bad_settings_say_how_to_use_them(void **state)
   (void)state;
   const char *bad[] = {"/volume", "/volume loud up", "/volume room sideways", "/volume room 101",
                        "/cue", "/cue join", "/cue jump text", "/cue join loud",
-                       "/cues chatty", "/speech maybe", "/seats", "/seats left", "/rate 5", "/rate fast", "/voice",
+                       "/cues chatty", "/speech maybe", "/seats", "/seats left", "/rate 5",
+                       "/rate fast", "/speech voice", "/say", "/say   ", "/stop now", "/done talking",
                        "/speaking now", "/keys all"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     struct cli_command c;
@@ -227,6 +229,90 @@ static void command_bad_settings_say_how_to_use_them(void **state)
       fail_msg("\"%s\" was accepted (kind %d)", bad[i], c.kind);
     assert_true(c.arg[0] == '/');
   }
+}
+
+static void command_typed_lines_are_said_as_typed(void **state)
+{
+  (void)state;
+  struct {
+    const char *line;
+    const char *text; /* what goes to the server */
+  } cases[] = {
+      {"I'm here, just typing tonight...", "I'm here, just typing tonight..."},
+      {"   hello  ", "hello  "},
+      {"/say hello there", "hello there"},
+      {"/SAY   /who is here", "/who is here"},
+      {"!!", "!!"},
+      {"! hello", "! hello"},
+      {"[done] for now", "[done] for now"},
+      {"done", "done"},
+      {"<speak>hi</speak>", "<speak>hi</speak>"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct cli_command c;
+    assert_int_equal(cli_command_parse(cases[i].line, false, &c), HX_OK);
+    if (c.kind != CLI_CMD_SAY || !c.text || strcmp(c.text, cases[i].text) != 0)
+      fail_msg("\"%s\": kind %d, text \"%s\"", cases[i].line, c.kind, c.text ? c.text : "");
+  }
+}
+
+static void command_lone_bang_and_done_are_floor_shorthands(void **state)
+{
+  (void)state;
+  struct {
+    const char *line;
+    enum cli_command_kind kind;
+  } cases[] = {
+      {"!", CLI_CMD_RAISE_HAND},  {"  !  ", CLI_CMD_RAISE_HAND}, {"[done]", CLI_CMD_DONE},
+      {" [DONE] ", CLI_CMD_DONE}, {"/done", CLI_CMD_DONE},       {"/stop", CLI_CMD_SAY_STOP},
+      {"/Stop ", CLI_CMD_SAY_STOP},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct cli_command c;
+    if (cli_command_parse(cases[i].line, false, &c) != HX_OK || c.kind != cases[i].kind)
+      fail_msg("\"%s\": kind %d, expected %d", cases[i].line, c.kind, cases[i].kind);
+  }
+}
+
+static void command_white_space_lines_are_nothing_to_say(void **state)
+{
+  (void)state;
+  const char *blank[] = {"", " ", "\t", "  \t  "};
+  for (size_t i = 0; i < sizeof blank / sizeof blank[0]; i++) {
+    struct cli_command c;
+    assert_int_equal(cli_command_parse(blank[i], false, &c), HX_OK);
+    assert_int_equal(c.kind, CLI_CMD_NONE);
+  }
+}
+
+static void command_typed_lines_longer_than_an_argument_are_whole(void **state)
+{
+  (void)state;
+  char line[700];
+  memset(line, 'a', sizeof line - 1);
+  line[sizeof line - 1] = '\0';
+  struct cli_command c;
+  assert_int_equal(cli_command_parse(line, false, &c), HX_OK);
+  assert_int_equal(c.kind, CLI_CMD_SAY);
+  assert_int_equal(strlen(c.text), sizeof line - 1);
+}
+
+static void command_voice_and_hear_text_keep_what_follows(void **state)
+{
+  (void)state;
+  struct cli_command c;
+  assert_int_equal(cli_command_parse("/voice", false, &c), HX_OK);
+  assert_int_equal(c.kind, CLI_CMD_TEXT_VOICE);
+  assert_string_equal(c.text, "");
+  assert_int_equal(cli_command_parse("/voice  en+f3 rate 160", false, &c), HX_OK);
+  assert_int_equal(c.kind, CLI_CMD_TEXT_VOICE);
+  assert_string_equal(c.text, "en+f3 rate 160");
+  assert_int_equal(cli_command_parse("/hear-text mine", false, &c), HX_OK);
+  assert_int_equal(c.kind, CLI_CMD_HEAR_TEXT);
+  assert_string_equal(c.text, "mine");
+  assert_int_equal(cli_command_parse("/speech voice en-us ", false, &c), HX_OK);
+  assert_int_equal(c.kind, CLI_CMD_VOICE);
+  assert_string_equal(c.arg, "en-us");
 }
 
 int main(void)
@@ -245,6 +331,11 @@ int main(void)
       cmocka_unit_test(command_unknown_keeps_the_word_typed),
       cmocka_unit_test(command_plain_word_with_extra_words_is_a_usage_error),
       cmocka_unit_test(command_help_lists_every_command),
+      cmocka_unit_test(command_typed_lines_are_said_as_typed),
+      cmocka_unit_test(command_lone_bang_and_done_are_floor_shorthands),
+      cmocka_unit_test(command_white_space_lines_are_nothing_to_say),
+      cmocka_unit_test(command_typed_lines_longer_than_an_argument_are_whole),
+      cmocka_unit_test(command_voice_and_hear_text_keep_what_follows),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

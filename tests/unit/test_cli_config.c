@@ -296,6 +296,58 @@ static void config_shipped_example_parses_without_a_mistake(void **state)
     fail_msg("%s", e.lines[0]);
 }
 
+static void config_text_section_sets_typed_speech(void **state)
+{
+  (void)state;
+  struct cli_config c;
+  struct errors e;
+  assert_int_equal(parse(&c, "", &e), 0);
+  assert_int_equal(c.text.hear, CLI_HEAR_VOICE);
+  assert_string_equal(c.text.voice, "");
+  assert_int_equal(c.text.rate, 0);
+  assert_int_equal(c.text.pitch, -1);
+  assert_int_equal(parse(&c, "[Text]\nhear = Mine\nvoice = en+f3\nrate = 160\npitch = 0\n", &e),
+                   0);
+  assert_int_equal(c.text.hear, CLI_HEAR_MINE);
+  assert_string_equal(c.text.voice, "en+f3");
+  assert_int_equal(c.text.rate, 160);
+  assert_int_equal(c.text.pitch, 0);
+  /* [speech] is our own speech, apart from the typed voice. */
+  assert_string_equal(c.voice, "");
+  assert_int_equal(c.rate, 175);
+}
+
+static void config_text_mistakes_keep_the_defaults(void **state)
+{
+  (void)state;
+  struct cli_config c;
+  struct errors e;
+  static const struct {
+    const char *text;
+    const char *says;
+  } cases[] = {
+      {"[text]\nhear = loud\n", "line 2: hear \"loud\" is not voice, mine or text; keeping voice."},
+      {"[text]\nrate = 79\n",
+       "line 2: rate \"79\" is not a number from 80 to 450; keeping the server's default."},
+      {"[text]\npitch = 101\n",
+       "line 2: pitch \"101\" is not a number from 0 to 100; keeping the server's default."},
+      {"[text]\nrate = 200\nrate = fast\n",
+       "line 3: rate \"fast\" is not a number from 80 to 450; keeping 200."},
+      {"[text]\nvoice = en us\n", "line 2: voice is one word"},
+      {"[text]\nvolume = 3\n", "line 2: unknown setting \"volume\" in [text]"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    parse(&c, cases[i].text, &e);
+    if (e.n != 1 || !strstr(e.lines[0], cases[i].says))
+      fail_msg("%s: %d mistakes, \"%s\"", cases[i].text, e.n, e.n ? e.lines[0] : "");
+  }
+  parse(&c, "[text]\nhear = loud\nrate = 79\npitch = 101\nvoice = en us\n", &e);
+  assert_int_equal(c.text.hear, CLI_HEAR_VOICE);
+  assert_int_equal(c.text.rate, 0);
+  assert_int_equal(c.text.pitch, -1);
+  assert_string_equal(c.text.voice, "");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -310,6 +362,8 @@ int main(void)
       cmocka_unit_test(config_load_reads_a_file_and_a_missing_one_is_no_mistake),
       cmocka_unit_test(config_path_prefers_hearth_then_xdg_then_home),
       cmocka_unit_test(config_shipped_example_parses_without_a_mistake),
+      cmocka_unit_test(config_text_section_sets_typed_speech),
+      cmocka_unit_test(config_text_mistakes_keep_the_defaults),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

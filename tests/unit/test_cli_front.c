@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <unistd.h>
 
 #include "a11y_text.h"
 #include "aud_wav.h"
 #include "cli_front.h"
+#include "cli_typed.h"
 #include "hx_err.h"
 #include "hx_util.h"
 
@@ -211,6 +213,82 @@ static void front_circle_event_follows_its_cue(void **state)
   close_front(x);
 }
 
+static void typed(struct fixture *x, const char *name, const char *text, bool self, bool speak)
+{
+  char line[512];
+  snprintf(line, sizeof line, "%s: %s", self ? "You" : name, text);
+  struct cli_typed_line tl = {
+      .name = name, .text = text, .line = line, .self = self, .speak = speak};
+  cli_front_text(x->f, &tl);
+}
+
+/* Whether our own speech (or an earcon) is heard within a few seconds:
+ * espeak-ng speaks on its own thread. */
+static bool heard_within(struct fixture *x, int tries)
+{
+  for (int i = 0; i < tries; i++) {
+    if (energy_after(x) > 0.0)
+      return true;
+    struct timespec ts = {0, 20 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+  }
+  return false;
+}
+
+static void front_typed_line_is_printed_whatever_the_mapping(void **state)
+{
+  (void)state;
+  struct fixture *x = open_silent_front();
+  command(x, "/cue text-message nothing");
+  free(take(x));
+  typed(x, "Ada", "I'm here, just typing tonight...", false, false);
+  typed(x, "Ada", "me", true, false);
+  char *text = take(x);
+  assert_string_equal(text, "Ada: I'm here, just typing tonight...\nYou: me\n");
+  free(text);
+  assert_false(heard_within(x, 5));
+  close_front(x);
+}
+
+static void front_typed_line_is_spoken_only_when_asked(void **state)
+{
+  (void)state;
+  /* The verbose preset maps text-message to speech: with hear-text voice
+   * the room audio carries the line, so our own speech stays quiet. */
+  struct cli_config cfg;
+  cli_config_defaults(&cfg);
+  cli_config_set_preset(&cfg, A11Y_CUE_VERBOSE);
+  cfg.cues.map[A11Y_CUE_TEXT_MESSAGE] = A11Y_CUE_SPEECH | A11Y_CUE_TEXT;
+  struct fixture *x = open_front(CLI_UI_EDIT, false, &cfg);
+  typed(x, "Ada", "hello", false, false);
+  assert_false(heard_within(x, 50));
+  /* hear-text mine: spoken, even mapped to text only. */
+  command(x, "/cue text-message text");
+  typed(x, "Ada", "hello", false, true);
+  assert_true(heard_within(x, 250));
+  close_front(x);
+}
+
+static void front_typed_line_in_json_is_a_text_event(void **state)
+{
+  (void)state;
+  struct fixture *x = open_front(CLI_UI_JSON, true, NULL);
+  free(take(x));
+  typed(x, "Ada", "hi \"there\"", false, false);
+  char *text = take(x);
+  json_error_t err;
+  json_t *o = json_loads(text, 0, &err);
+  assert_non_null(o);
+  assert_string_equal(json_string_value(json_object_get(o, "type")), "event");
+  assert_string_equal(json_string_value(json_object_get(o, "event")), "text");
+  assert_string_equal(json_string_value(json_object_get(o, "name")), "Ada");
+  assert_string_equal(json_string_value(json_object_get(o, "text")), "Ada: hi \"there\"");
+  assert_true(json_is_false(json_object_get(o, "self")));
+  json_decref(o);
+  free(text);
+  close_front(x);
+}
+
 static void front_repeat_says_the_last_announcement_even_unprinted(void **state)
 {
   (void)state;
@@ -345,6 +423,9 @@ int main(void)
       cmocka_unit_test(front_plays_the_earcon_only_when_mapped),
       cmocka_unit_test(front_circle_event_follows_its_cue),
       cmocka_unit_test(front_repeat_says_the_last_announcement_even_unprinted),
+      cmocka_unit_test(front_typed_line_is_printed_whatever_the_mapping),
+      cmocka_unit_test(front_typed_line_is_spoken_only_when_asked),
+      cmocka_unit_test(front_typed_line_in_json_is_a_text_event),
       cmocka_unit_test(front_volume_steps_and_stops_at_the_ends),
       cmocka_unit_test(front_keys_lists_the_rebound_keymap),
       cmocka_unit_test(front_own_sound_is_set_told_listed_and_reset),

@@ -490,6 +490,78 @@ static void session_speaking_says_who_now_and_who_last(void **state)
   assert_string_equal(speaking_line(f), "Nobody speaking. Last: Cy.");
 }
 
+static bool is_speaker(struct fixture *f, uint32_t ssrc)
+{
+  uint64_t packets;
+  return cli_media_speaker_packets(f->media, ssrc, &packets) == HX_OK;
+}
+
+/* joined as join_lobby, with text_ssrc on the reply and the roster. */
+static void join_lobby_with_text(struct fixture *f)
+{
+  assert_int_equal(cli_session_start(f->s), HX_OK);
+  assert_int_equal(feed(f, "{\"type\":\"welcome\",\"id\":1,\"version\":1,\"session\":7}"),
+                   HX_OK);
+  char joined[1024];
+  snprintf(joined, sizeof joined,
+           "{\"type\":\"joined\",\"id\":%lld,\"room\":\"Lobby\",\"session\":7,\"ssrc\":101,"
+           "\"text_ssrc\":201,\"media_port\":7710,\"srtp\":{\"suite\":\"AEAD_AES_128_GCM\","
+           "\"up\":\"%s\",\"down\":\"%s\"},\"roster\":[{\"session\":4,\"name\":\"Ben\","
+           "\"ssrc\":100,\"text_ssrc\":200},{\"session\":7,\"name\":\"Ada\",\"ssrc\":101,"
+           "\"text_ssrc\":201}]}",
+           (long long)proto_msg_id(last_sent(f)), f->up_b64, f->down_b64);
+  assert_int_equal(feed(f, joined), HX_OK);
+}
+
+static void session_text_ssrcs_are_speakers_until_their_typist_leaves(void **state)
+{
+  struct fixture *f = *state;
+  join_lobby_with_text(f);
+  assert_true(is_speaker(f, 100));
+  assert_true(is_speaker(f, 200));
+  /* Our own lines come back to us as typed speech; our voice does not. */
+  assert_true(is_speaker(f, 201));
+  assert_false(is_speaker(f, 101));
+  assert_int_equal(feed(f, "{\"type\":\"event\",\"event\":\"joined\",\"room\":\"Lobby\","
+                           "\"session\":9,\"name\":\"Cy\",\"ssrc\":102,\"text_ssrc\":202,"
+                           "\"count\":3}"),
+                   HX_OK);
+  assert_true(is_speaker(f, 102));
+  assert_true(is_speaker(f, 202));
+  assert_int_equal(feed(f, "{\"type\":\"event\",\"event\":\"left\",\"room\":\"Lobby\","
+                           "\"session\":9,\"name\":\"Cy\",\"count\":2}"),
+                   HX_OK);
+  assert_false(is_speaker(f, 102));
+  assert_false(is_speaker(f, 202));
+  assert_true(is_speaker(f, 200));
+}
+
+static void session_roster_without_text_ssrc_is_harmless(void **state)
+{
+  struct fixture *f = *state;
+  join_lobby(f); /* an older server: no text_ssrc anywhere */
+  assert_true(is_speaker(f, 100));
+  assert_false(is_speaker(f, 0));
+  assert_int_equal(cli_session_roster_len(f->s), 2);
+  /* Out of range or of the wrong type: the member stays, without it. */
+  assert_int_equal(feed(f, "{\"type\":\"event\",\"event\":\"joined\",\"room\":\"Lobby\","
+                           "\"session\":9,\"name\":\"Cy\",\"ssrc\":102,"
+                           "\"text_ssrc\":4294967296,\"count\":3}"),
+                   HX_OK);
+  assert_int_equal(feed(f, "{\"type\":\"event\",\"event\":\"joined\",\"room\":\"Lobby\","
+                           "\"session\":10,\"name\":\"Dee\",\"ssrc\":103,"
+                           "\"text_ssrc\":\"x\",\"count\":4}"),
+                   HX_OK);
+  assert_int_equal(cli_session_roster_len(f->s), 4);
+  assert_true(is_speaker(f, 102));
+  assert_true(is_speaker(f, 103));
+  assert_false(is_speaker(f, 0));
+  assert_int_equal(feed(f, "{\"type\":\"event\",\"event\":\"left\",\"room\":\"Lobby\","
+                           "\"session\":9,\"name\":\"Cy\",\"count\":3}"),
+                   HX_OK);
+  assert_false(is_speaker(f, 102));
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -509,6 +581,8 @@ int main(void)
       T(session_seats_off_by_default_keeps_everyone_in_the_middle),
       T(session_mute_outside_a_room_is_told_at_once_and_sent_on_join),
       T(session_speaking_says_who_now_and_who_last),
+      T(session_text_ssrcs_are_speakers_until_their_typist_leaves),
+      T(session_roster_without_text_ssrc_is_harmless),
   };
 #undef T
   return cmocka_run_group_tests(tests, NULL, NULL);
