@@ -635,9 +635,9 @@ static int open_parts(struct app *a)
   cli_media_set_channels(a->media, a->stereo ? 2 : 1);
   if (a->seats_asked && !a->stereo)
     out_line(a, SEATS_NO_STEREO);
-  /* One frame plus 10 ms: low latency, yet a device that takes a whole
-   * frame at a time never finds the ring empty between two ticks. */
-  a->playback_target = ac.frame_samples + 480;
+  /* What the output takes at once, plus 10 ms for ticks the loop runs
+   * late: low latency, yet the ring is never found empty. */
+  a->playback_target = cli_audio_playback_period(a->audio) + 480;
   cli_media_set_post_mix(a->media, cli_front_mix, a->front);
   rc = open_identity(a);
   if (rc != HX_OK)

@@ -24,6 +24,8 @@ struct cli_audio {
   struct cli_audio_pa *pa;       /* owned; NULL when no direction uses PortAudio */
   struct cli_audio_pacer *pacer; /* owned; NULL when every direction uses PortAudio */
   int out_channels;              /* what the playback ring holds per frame */
+  bool pa_output;                /* PortAudio plays (else the pacer or nothing) */
+  size_t frame_samples;
   enum state state;
 };
 
@@ -57,7 +59,6 @@ static int open_pacer(struct cli_audio *a, const struct cli_audio_config *cfg, e
       .sink_channels = a->out_channels,
       .capture = a->capture,
       .playback = a->playback,
-      .frame_samples = cfg->frame_samples,
   };
   return cli_audio_pacer_open(&pc, &a->pacer, err, err_cap);
 }
@@ -96,8 +97,11 @@ int cli_audio_open(const struct cli_audio_config *cfg, struct cli_audio **out, c
     rc = cli_audio_pa_open(cfg->input, in == ENDPOINT_PORTAUDIO, cfg->output,
                            outp == ENDPOINT_PORTAUDIO, a->out_channels, a->capture,
                            a->playback, cfg->frame_samples, &a->pa, err, err_cap);
-  if (rc == HX_OK && outp == ENDPOINT_PORTAUDIO)
+  if (rc == HX_OK && outp == ENDPOINT_PORTAUDIO) {
     a->out_channels = cli_audio_pa_output_channels(a->pa);
+    a->pa_output = true;
+  }
+  a->frame_samples = cfg->frame_samples;
   if (rc != HX_OK) {
     cli_audio_close(a);
     return rc;
@@ -152,6 +156,11 @@ int cli_audio_output_channels(const struct cli_audio *a) { return a->out_channel
 struct hx_ring *cli_audio_capture_ring(struct cli_audio *a) { return a->capture; }
 
 struct hx_ring *cli_audio_playback_ring(struct cli_audio *a) { return a->playback; }
+
+size_t cli_audio_playback_period(const struct cli_audio *a)
+{
+  return a->pa && a->pa_output ? a->frame_samples : CLI_AUDIO_PACER_PERIOD;
+}
 
 size_t cli_audio_output_latency_samples(const struct cli_audio *a)
 {

@@ -50,6 +50,11 @@ int cli_audio_output_channels(const struct cli_audio *a);
 
 struct hx_ring *cli_audio_capture_ring(struct cli_audio *a);
 struct hx_ring *cli_audio_playback_ring(struct cli_audio *a);
+/* The most the output takes from the playback ring at once, in frames:
+ * the pacer's period for a WAV file or no output, a codec frame for a
+ * PortAudio device (its callbacks ask for half a frame, but ALSA and
+ * PulseAudio may pull two at once). */
+size_t cli_audio_playback_period(const struct cli_audio *a);
 /* Frames the device keeps queued itself on output (PortAudio latency), for
  * latency accounting. */
 size_t cli_audio_output_latency_samples(const struct cli_audio *a);

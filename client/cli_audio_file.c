@@ -1,8 +1,8 @@
-/* The pacer: a thread standing in for a sound card. Every frame period, on
- * an absolute schedule so it never drifts from wall-clock time, it puts the
- * next frame of the input file (or silence) into the capture ring and takes
- * one frame from the playback ring (silence if it is short) into the output
- * file (or nowhere). It is not a realtime callback, so writing the file from
+/* The pacer: a thread standing in for a sound card. Every period
+ * (CLI_AUDIO_PACER_PERIOD), on an absolute schedule so it never drifts from
+ * wall-clock time, it puts the next period of the input file (or silence)
+ * into the capture ring and takes one period from the playback ring
+ * (silence if it is short) into the output file (or nowhere). It is not a realtime callback, so writing the file from
  * here is fine; each tick does a bounded amount of work. */
 #include <errno.h>
 #include <pthread.h>
@@ -31,9 +31,8 @@ struct cli_audio_pacer {
   struct aud_wav_writer *writer; /* owned; NULL unless sink is a file */
   struct hx_ring *capture;       /* borrowed from cli_audio */
   struct hx_ring *playback;      /* borrowed from cli_audio */
-  size_t frame_samples;
   int sink_channels; /* samples per playback frame */
-  int16_t *frame; /* owned scratch of frame_samples * sink_channels; pacer thread only */
+  int16_t *frame; /* owned scratch of a period * sink_channels; pacer thread only */
   pthread_t thread;
   bool thread_running; /* main thread only */
   atomic_bool stopping;
@@ -91,13 +90,13 @@ int cli_audio_pacer_open(const struct cli_audio_pacer_config *cfg, struct cli_au
 {
   *out = NULL;
   if ((cfg->source == CLI_AUDIO_SOURCE_FILE && !cfg->source_path) ||
-      (cfg->sink == CLI_AUDIO_SINK_FILE && !cfg->sink_path) || cfg->frame_samples == 0 ||
+      (cfg->sink == CLI_AUDIO_SINK_FILE && !cfg->sink_path) ||
       cfg->sink_channels < 1 || cfg->sink_channels > 2) {
     snprintf(err, err_cap, "cannot open audio: invalid file settings");
     return HX_ERR_INVALID;
   }
   struct cli_audio_pacer *p = calloc(1, sizeof(*p));
-  int16_t *frame = calloc(cfg->frame_samples * (size_t)cfg->sink_channels, sizeof(int16_t));
+  int16_t *frame = calloc(CLI_AUDIO_PACER_PERIOD * (size_t)cfg->sink_channels, sizeof(int16_t));
   if (!p || !frame) {
     free(p);
     free(frame);
@@ -108,7 +107,6 @@ int cli_audio_pacer_open(const struct cli_audio_pacer_config *cfg, struct cli_au
   p->sink = cfg->sink;
   p->capture = cfg->capture;
   p->playback = cfg->playback;
-  p->frame_samples = cfg->frame_samples;
   p->sink_channels = cfg->sink_channels;
   p->frame = frame;
   atomic_init(&p->stopping, false);
@@ -128,7 +126,7 @@ int cli_audio_pacer_open(const struct cli_audio_pacer_config *cfg, struct cli_au
 
 static void capture_one_frame(struct cli_audio_pacer *p)
 {
-  size_t n = p->frame_samples;
+  size_t n = CLI_AUDIO_PACER_PERIOD;
   size_t have = 0;
   if (p->source == CLI_AUDIO_SOURCE_FILE && p->input_pos < p->input_len) {
     have = p->input_len - p->input_pos;
@@ -144,13 +142,13 @@ static void capture_one_frame(struct cli_audio_pacer *p)
 
 static void play_one_frame(struct cli_audio_pacer *p)
 {
-  size_t n = p->frame_samples * (size_t)p->sink_channels;
+  size_t n = CLI_AUDIO_PACER_PERIOD * (size_t)p->sink_channels;
   size_t got = hx_ring_read(p->playback, p->frame, n);
   memset(p->frame + got, 0, (n - got) * sizeof(int16_t));
   p->underrun += n - got;
   if (p->sink != CLI_AUDIO_SINK_FILE || p->write_error != HX_OK)
     return;
-  int rc = aud_wav_write(p->writer, p->frame, p->frame_samples);
+  int rc = aud_wav_write(p->writer, p->frame, CLI_AUDIO_PACER_PERIOD);
   if (rc != HX_OK) {
     /* Keep pacing (the client still needs its capture frames) but stop
      * writing a file that is already broken; stop reports the error. */
@@ -182,16 +180,17 @@ static void *pacer_main(void *arg)
   struct cli_audio_pacer *p = arg;
   uint64_t start = hx_clock_ns();
   /* Input sample i is captured from start + i/rate and output sample j is
-   * taken for playing at start + (j/frame + 1) periods: benchmarks put two
+   * taken for playing at start + (j/period + 1) periods: benchmarks put two
    * clients' files on one clock (CLOCK_MONOTONIC) with this line. */
-  hx_log(HX_LOG_INFO, LOG_MODULE, "audio started at %llu ns", (unsigned long long)start);
+  hx_log(HX_LOG_INFO, LOG_MODULE, "audio started at %llu ns, %d-sample periods",
+         (unsigned long long)start, CLI_AUDIO_PACER_PERIOD);
   /* Tick k is due at start + k periods, computed from k rather than added
    * up, so rounding never accumulates. A frame is delivered when it has been
    * "recorded", at the end of its period, like a sound card does. If the
    * thread was held up, the missed ticks run back to back, so an output
    * file's length stays equal to the time that passed. */
   for (uint64_t k = 1; !atomic_load_explicit(&p->stopping, memory_order_acquire); k++) {
-    struct timespec ts = ns_to_timespec(start + samples_to_ns(k * p->frame_samples));
+    struct timespec ts = ns_to_timespec(start + samples_to_ns(k * CLI_AUDIO_PACER_PERIOD));
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
     }
     if (atomic_load_explicit(&p->stopping, memory_order_acquire))

@@ -57,8 +57,13 @@ struct cli_audio_pacer_config {
   int sink_channels;     /* 1 or 2: interleaved samples per playback frame */
   struct hx_ring *capture;
   struct hx_ring *playback;
-  size_t frame_samples;
 };
+
+/* The pacer's period: it works like a sound card with a 5 ms buffer, so a
+ * WAV output adds no more delay than a low-latency device would, whatever
+ * the codec frame. Capture still completes a frame only when its last
+ * sample is in, as with any device. */
+#define CLI_AUDIO_PACER_PERIOD 240
 
 struct cli_audio_pacer;
 

@@ -74,6 +74,11 @@ struct cli_media {
   /* Working buffers, so the packet path never allocates; frame and acc
    * hold a stereo frame when the output is stereo. */
   int16_t frame[AUD_MAX_FRAME_SAMPLES * 2];
+  /* The last mixed frame and how much of it is in the playback ring yet:
+   * the ring is topped up to its target exactly, not in whole frames, so
+   * it never holds up to a frame more than the device needs. */
+  int16_t mixed[AUD_MAX_FRAME_SAMPLES * 2];
+  size_t mixed_pos, mixed_len; /* samples, all channels */
   int16_t pcm[AUD_JITTER_MAX_SPAN];
   int32_t acc[AUD_MAX_FRAME_SAMPLES * 2];
   struct aud_jitter_out jout;
@@ -227,6 +232,7 @@ int cli_media_set_channels(struct cli_media *m, int channels)
   if (channels != 1 && channels != 2)
     return HX_ERR_INVALID;
   m->channels = channels;
+  m->mixed_pos = m->mixed_len = 0;
   return HX_OK;
 }
 
@@ -531,25 +537,46 @@ static void speaker_mix(struct cli_media *m, struct speaker *s, size_t n)
   memmove(s->queue, s->queue + n, s->queued * sizeof s->queue[0]);
 }
 
+/* Mixes the next frame of every speaker, then speech and earcons, into
+ * m->mixed. */
+static void mix_frame(struct cli_media *m)
+{
+  size_t samples = m->frame_samples * (size_t)m->channels;
+  memset(m->acc, 0, samples * sizeof m->acc[0]);
+  for (size_t i = 0; i < CLI_MEDIA_MAX_SPEAKERS; i++) {
+    if (m->speakers[i].used)
+      speaker_mix(m, &m->speakers[i], m->frame_samples);
+  }
+  aud_mix_out(m->acc, m->mixed, samples);
+  if (m->post_mix)
+    m->post_mix(m->post_mix_ud, m->mixed, m->frame_samples, m->channels);
+  m->mixed_pos = 0;
+  m->mixed_len = samples;
+}
+
 int cli_media_fill_playback(struct cli_media *m, struct hx_ring *playback, size_t target)
 {
   size_t cap = hx_ring_capacity(playback);
   size_t channels = (size_t)m->channels;
-  size_t samples = m->frame_samples * channels;
-  while ((cap - hx_ring_writable(playback)) / channels < target &&
-         hx_ring_writable(playback) >= samples) {
-    memset(m->acc, 0, samples * sizeof m->acc[0]);
-    for (size_t i = 0; i < CLI_MEDIA_MAX_SPEAKERS; i++) {
-      if (m->speakers[i].used)
-        speaker_mix(m, &m->speakers[i], m->frame_samples);
-    }
-    aud_mix_out(m->acc, m->frame, samples);
-    if (m->post_mix)
-      m->post_mix(m->post_mix_ud, m->frame, m->frame_samples, m->channels);
-    /* Whole frames only, so the device never reads half a stereo pair. */
-    hx_ring_write(playback, m->frame, samples);
+  for (;;) {
+    size_t writable = hx_ring_writable(playback);
+    size_t filled = (cap - writable) / channels;
+    if (filled >= target)
+      return HX_OK;
+    if (m->mixed_pos == m->mixed_len)
+      mix_frame(m);
+    size_t n = (target - filled) * channels;
+    if (n > m->mixed_len - m->mixed_pos)
+      n = m->mixed_len - m->mixed_pos;
+    /* Whole sample frames only, so the device never reads half a stereo
+     * pair. */
+    if (n > writable - writable % channels)
+      n = writable - writable % channels;
+    if (n == 0)
+      return HX_OK;
+    hx_ring_write(playback, m->mixed + m->mixed_pos, n);
+    m->mixed_pos += n;
   }
-  return HX_OK;
 }
 
 void cli_media_set_post_mix(struct cli_media *m, cli_media_post_mix_fn fn, void *userdata)

@@ -120,9 +120,10 @@ int cli_media_pump_capture(struct cli_media *m, struct hx_ring *capture, cli_med
  * HX_ERR_NOT_FOUND (unknown SSRC), HX_ERR_STATE (not joined), parse errors. */
 int cli_media_receive(struct cli_media *m, uint8_t *pkt, size_t len);
 
-/* Produces frames into the playback ring until it holds at least target
- * frames (samples per channel), or is full, in or out of a room (silence
- * then), so that what the post-mix callback adds is heard at any time. */
+/* Tops the playback ring up to exactly target frames (samples per
+ * channel), or until it is full, mixing a new frame whenever the last one
+ * has gone in, in or out of a room (silence then), so that what the
+ * post-mix callback adds is heard at any time. */
 int cli_media_fill_playback(struct cli_media *m, struct hx_ring *playback, size_t target);
 /* Called on each mixed 48 kHz frame (n samples per channel, interleaved
  * when channels is 2; changed in place) before it goes into the playback
