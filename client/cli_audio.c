@@ -157,6 +157,12 @@ struct hx_ring *cli_audio_capture_ring(struct cli_audio *a) { return a->capture;
 
 struct hx_ring *cli_audio_playback_ring(struct cli_audio *a) { return a->playback; }
 
+unsigned long cli_audio_underrun_samples(const struct cli_audio *a)
+{
+  return (a->pacer ? cli_audio_pacer_underrun(a->pacer) : 0) +
+         (a->pa ? cli_audio_pa_underrun(a->pa) : 0);
+}
+
 size_t cli_audio_playback_period(const struct cli_audio *a)
 {
   return a->pa && a->pa_output ? a->frame_samples : CLI_AUDIO_PACER_PERIOD;

@@ -55,6 +55,9 @@ struct hx_ring *cli_audio_playback_ring(struct cli_audio *a);
  * PortAudio device (its callbacks ask for half a frame, but ALSA and
  * PulseAudio may pull two at once). */
 size_t cli_audio_playback_period(const struct cli_audio *a);
+/* Playback samples the output had to fill with silence since it opened
+ * (the ring was short). Any thread. */
+unsigned long cli_audio_underrun_samples(const struct cli_audio *a);
 /* Frames the device keeps queued itself on output (PortAudio latency), for
  * latency accounting. */
 size_t cli_audio_output_latency_samples(const struct cli_audio *a);

@@ -38,7 +38,7 @@ struct cli_audio_pacer {
   atomic_bool stopping;
   /* Written by the pacer thread, read by the main thread after the join. */
   unsigned long dropped;  /* capture samples the full ring refused */
-  unsigned long underrun; /* playback samples filled in with silence */
+  atomic_ulong underrun;  /* playback samples filled in with silence; read any time */
   int write_error;        /* first output-file failure, HX_OK if none */
 };
 
@@ -145,7 +145,8 @@ static void play_one_frame(struct cli_audio_pacer *p)
   size_t n = CLI_AUDIO_PACER_PERIOD * (size_t)p->sink_channels;
   size_t got = hx_ring_read(p->playback, p->frame, n);
   memset(p->frame + got, 0, (n - got) * sizeof(int16_t));
-  p->underrun += n - got;
+  if (got < n)
+    atomic_fetch_add_explicit(&p->underrun, n - got, memory_order_relaxed);
   if (p->sink != CLI_AUDIO_SINK_FILE || p->write_error != HX_OK)
     return;
   int rc = aud_wav_write(p->writer, p->frame, CLI_AUDIO_PACER_PERIOD);
@@ -227,7 +228,7 @@ int cli_audio_pacer_stop(struct cli_audio_pacer *p)
   p->thread_running = false;
   hx_log(HX_LOG_DEBUG, LOG_MODULE,
          "audio stopped: %lu capture samples dropped, %lu playback samples of silence filled in",
-         p->dropped, p->underrun);
+         p->dropped, atomic_load(&p->underrun));
   int rc = p->write_error;
   int crc = aud_wav_close_write(p->writer);
   p->writer = NULL;
@@ -236,6 +237,11 @@ int cli_audio_pacer_stop(struct cli_audio_pacer *p)
     rc = crc;
   }
   return rc == HX_OK ? HX_OK : HX_ERR_IO;
+}
+
+unsigned long cli_audio_pacer_underrun(const struct cli_audio_pacer *p)
+{
+  return atomic_load_explicit(&p->underrun, memory_order_relaxed);
 }
 
 void cli_audio_pacer_close(struct cli_audio_pacer *p)

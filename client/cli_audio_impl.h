@@ -33,6 +33,8 @@ int cli_audio_pa_start(struct cli_audio_pa *pa);
 int cli_audio_pa_stop(struct cli_audio_pa *pa);
 void cli_audio_pa_close(struct cli_audio_pa *pa);
 size_t cli_audio_pa_output_latency_samples(const struct cli_audio_pa *pa);
+/* Played samples the playback ring did not have, so far. Any thread. */
+unsigned long cli_audio_pa_underrun(const struct cli_audio_pa *pa);
 int cli_audio_pa_list_devices(FILE *out);
 
 /* --- WAV files and the null device (cli_audio_file.c) --- */
@@ -76,5 +78,7 @@ int cli_audio_pacer_start(struct cli_audio_pacer *p);
 int cli_audio_pacer_stop(struct cli_audio_pacer *p);
 /* Finalises the output file. */
 void cli_audio_pacer_close(struct cli_audio_pacer *p);
+/* Playback samples the pacer filled in with silence so far. Any thread. */
+unsigned long cli_audio_pacer_underrun(const struct cli_audio_pacer *p);
 
 #endif

@@ -305,6 +305,11 @@ void cli_audio_pa_close(struct cli_audio_pa *pa)
 
 int cli_audio_pa_output_channels(const struct cli_audio_pa *pa) { return pa->out_channels; }
 
+unsigned long cli_audio_pa_underrun(const struct cli_audio_pa *pa)
+{
+  return atomic_load_explicit(&pa->underrun, memory_order_relaxed);
+}
+
 size_t cli_audio_pa_output_latency_samples(const struct cli_audio_pa *pa)
 {
   return pa->output_latency;

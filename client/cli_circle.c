@@ -9,6 +9,7 @@
 #include "a11y_text.h"
 #include "cli_circle_impl.h"
 #include "cli_media.h"
+#include "cli_request.h"
 #include "hx_err.h"
 #include "hx_log.h"
 #include "hx_util.h"
@@ -99,17 +100,7 @@ int circle_send(struct cli_circle *c, json_t *msg)
     circle_print(c, "Cannot send that: the text is not valid UTF-8.");
     return HX_OK; /* told the person, as for any other mistake */
   }
-  int rc = json_object_set_new(msg, "id", json_integer(c->next_id++)) == 0 ? HX_OK
-                                                                         : HX_ERR_NOMEM;
-  char *buf = NULL;
-  size_t len = 0;
-  if (rc == HX_OK)
-    rc = proto_msg_encode(msg, &buf, &len);
-  json_decref(msg);
-  if (rc == HX_OK)
-    rc = c->io.send(c->io.userdata, buf, len);
-  free(buf);
-  return rc;
+  return cli_request_send(c->io.send, c->io.userdata, msg, c->next_id++);
 }
 
 struct circle_member *circle_member_by_session(struct cli_circle *c, uint64_t session)

@@ -8,6 +8,7 @@
 #include "cli_circle.h"
 #include "cli_identity.h"
 #include "cli_media.h"
+#include "cli_request.h"
 #include "cli_seats.h"
 #include "cli_typed.h"
 #include "hx_err.h"
@@ -132,18 +133,8 @@ static void remember_speaker(struct cli_session *s, const struct cli_member *m)
 /* Sends msg (stolen) with the next id; *id_out gets the id. */
 static int send_request(struct cli_session *s, json_t *msg, json_int_t *id_out)
 {
-  if (!msg)
-    return HX_ERR_NOMEM;
   json_int_t id = s->next_id++;
-  int rc = json_object_set_new(msg, "id", json_integer(id)) == 0 ? HX_OK : HX_ERR_NOMEM;
-  char *buf = NULL;
-  size_t len = 0;
-  if (rc == HX_OK)
-    rc = proto_msg_encode(msg, &buf, &len);
-  json_decref(msg);
-  if (rc == HX_OK)
-    rc = s->io.send(s->io.userdata, buf, len);
-  free(buf);
+  int rc = cli_request_send(s->io.send, s->io.userdata, msg, id);
   if (rc == HX_OK && id_out)
     *id_out = id;
   return rc;

@@ -10,6 +10,7 @@
 
 #include "a11y_text.h"
 #include "cli_circle.h"
+#include "cli_request.h"
 #include "cli_session.h"
 #include "hx_err.h"
 #include "hx_util.h"
@@ -138,15 +139,7 @@ static int send_request(struct cli_typed *t, json_t *msg, json_int_t *id_out)
     return HX_OK;
   }
   json_int_t id = t->next_id++;
-  int rc = json_object_set_new(msg, "id", json_integer(id)) == 0 ? HX_OK : HX_ERR_NOMEM;
-  char *buf = NULL;
-  size_t len = 0;
-  if (rc == HX_OK)
-    rc = proto_msg_encode(msg, &buf, &len);
-  json_decref(msg);
-  if (rc == HX_OK)
-    rc = t->io.send(t->io.userdata, buf, len);
-  free(buf);
+  int rc = cli_request_send(t->io.send, t->io.userdata, msg, id);
   if (rc == HX_OK && id_out)
     *id_out = id;
   return rc;

@@ -25,6 +25,8 @@ grep -q '^In Lobby: Ben\. 1 person\.$' "$T/Ben.out" || fail "/who did not list B
 
 echo "Ben's output:"
 cat "$T/Ben.out"
-result=$("$HXWAV" xcorr "$T/ada.wav" "$T/ben-heard.wav" 0.6) ||
+# Piece by piece: on a busy machine the receiver may move its delay once
+# mid-sentence, which one global lag would count as a difference.
+result=$("$HXWAV" chunks "$T/ada.wav" "$T/ben-heard.wav" 0.7 0.4) ||
   fail "Ben did not hear Ada clearly: $result"
 echo "Ben heard Ada: $result"
