@@ -335,7 +335,7 @@ static void watch_underruns(struct app *a)
   if (a->underrun_known && seen > a->underrun_seen &&
       a->playback_target < a->playback_target_max) {
     a->playback_target += CLI_APP_UNDERRUN_STEP;
-    hx_log(HX_LOG_DEBUG, "app", "playback ran short; keeping %zu samples ready now",
+    hx_log(HX_LOG_INFO, "app", "playback ran short; keeping %zu samples ready now",
            a->playback_target);
   }
   a->underrun_seen = seen;
