@@ -23,7 +23,7 @@
  * floor: the receiver's pulls come in bursts (a whole device period at
  * once), which makes measured headroom wobble by a frame, and moving the
  * timeline for that would shift every phrase against the one before. */
-#define JITTER_SPARE_HEADROOM (JITTER_LOW_HEADROOM + AUD_JITTER_UNIT)
+#define JITTER_SPARE_HEADROOM (JITTER_LOW_HEADROOM + 2 * AUD_JITTER_UNIT)
 /* A missing packet with nothing after it holds the playout point (the
  * delay grows, Opus conceals) at most this many units in a row: a burst of
  * lost packets on a busy wireless link lasts up to about 100 ms, and Opus
