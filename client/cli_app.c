@@ -325,7 +325,7 @@ static void send_reports(struct app *a)
   }
 }
 
-/* The ring starts with 10 ms to spare beyond the output's period; each
+/* The ring starts with 5 ms to spare beyond the output's period; each
  * time the output still finds it short (this loop ran late: a busy
  * machine), it keeps 5 ms more, up to 30 ms, as a sound server raises its
  * watermark. A quiet machine keeps the low delay. */
@@ -658,9 +658,9 @@ static int open_parts(struct app *a)
   cli_media_set_channels(a->media, a->stereo ? 2 : 1);
   if (a->seats_asked && !a->stereo)
     out_line(a, SEATS_NO_STEREO);
-  /* What the output takes at once, plus 10 ms for ticks the loop runs
+  /* What the output takes at once, plus 5 ms for ticks the loop runs
    * late (more if it proves too little: watch_underruns). */
-  a->playback_target = cli_audio_playback_period(a->audio) + 480;
+  a->playback_target = cli_audio_playback_period(a->audio) + 240;
   a->playback_target_max = cli_audio_playback_period(a->audio) + 1440;
   cli_media_set_post_mix(a->media, cli_front_mix, a->front);
   rc = open_identity(a);

@@ -25,7 +25,6 @@ struct cli_audio {
   struct cli_audio_pacer *pacer; /* owned; NULL when every direction uses PortAudio */
   int out_channels;              /* what the playback ring holds per frame */
   bool pa_output;                /* PortAudio plays (else the pacer or nothing) */
-  size_t frame_samples;
   enum state state;
 };
 
@@ -96,12 +95,11 @@ int cli_audio_open(const struct cli_audio_config *cfg, struct cli_audio **out, c
   if (rc == HX_OK && (in == ENDPOINT_PORTAUDIO || outp == ENDPOINT_PORTAUDIO))
     rc = cli_audio_pa_open(cfg->input, in == ENDPOINT_PORTAUDIO, cfg->output,
                            outp == ENDPOINT_PORTAUDIO, a->out_channels, a->capture,
-                           a->playback, cfg->frame_samples, &a->pa, err, err_cap);
+                           a->playback, &a->pa, err, err_cap);
   if (rc == HX_OK && outp == ENDPOINT_PORTAUDIO) {
     a->out_channels = cli_audio_pa_output_channels(a->pa);
     a->pa_output = true;
   }
-  a->frame_samples = cfg->frame_samples;
   if (rc != HX_OK) {
     cli_audio_close(a);
     return rc;
@@ -165,7 +163,7 @@ unsigned long cli_audio_underrun_samples(const struct cli_audio *a)
 
 size_t cli_audio_playback_period(const struct cli_audio *a)
 {
-  return a->pa && a->pa_output ? a->frame_samples : CLI_AUDIO_PACER_PERIOD;
+  return a->pa && a->pa_output ? CLI_AUDIO_DEVICE_PERIOD : CLI_AUDIO_PACER_PERIOD;
 }
 
 size_t cli_audio_output_latency_samples(const struct cli_audio *a)

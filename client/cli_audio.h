@@ -27,8 +27,8 @@ struct cli_audio_config {
   const char *output;
   bool no_audio;        /* null device: capture silence, discard playback */
   int output_channels;  /* 2: stereo playback (seats); 0 or 1: mono */
-  size_t frame_samples; /* 480 (10 ms) or 960 (20 ms): the period the
-                           device works in */
+  size_t frame_samples; /* 480 (10 ms) or 960 (20 ms): the codec frame,
+                           which the capture ring holds several of */
 };
 
 /* On failure *out is NULL and err holds one sentence for the user that says
@@ -51,9 +51,10 @@ int cli_audio_output_channels(const struct cli_audio *a);
 struct hx_ring *cli_audio_capture_ring(struct cli_audio *a);
 struct hx_ring *cli_audio_playback_ring(struct cli_audio *a);
 /* The most the output takes from the playback ring at once, in frames:
- * the pacer's period for a WAV file or no output, a codec frame for a
- * PortAudio device (its callbacks ask for half a frame, but ALSA and
- * PulseAudio may pull two at once). */
+ * 5 ms, the pacer's period for a WAV file or no output, and what a
+ * PortAudio callback asks for. A device that pulls more at once (ALSA's
+ * PulseAudio plugin can) shows as underruns, and the client keeps more
+ * ready. */
 size_t cli_audio_playback_period(const struct cli_audio *a);
 /* Playback samples the output had to fill with silence since it opened
  * (the ring was short). Any thread. */

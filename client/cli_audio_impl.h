@@ -26,8 +26,7 @@ struct cli_audio_pa;
  * cli_audio_pa_output_channels says which it got. */
 int cli_audio_pa_open(const char *input, bool want_input, const char *output, bool want_output,
                       int out_channels, struct hx_ring *capture, struct hx_ring *playback,
-                      size_t frame_samples, struct cli_audio_pa **out, char *err,
-                      size_t err_cap);
+                      struct cli_audio_pa **out, char *err, size_t err_cap);
 int cli_audio_pa_output_channels(const struct cli_audio_pa *pa);
 int cli_audio_pa_start(struct cli_audio_pa *pa);
 int cli_audio_pa_stop(struct cli_audio_pa *pa);
@@ -66,6 +65,8 @@ struct cli_audio_pacer_config {
  * the codec frame. Capture still completes a frame only when its last
  * sample is in, as with any device. */
 #define CLI_AUDIO_PACER_PERIOD 240
+/* What a PortAudio callback asks for at a time. */
+#define CLI_AUDIO_DEVICE_PERIOD 240
 
 struct cli_audio_pacer;
 

@@ -181,7 +181,7 @@ static int resolve_device(const char *name, bool input, int channels,
 }
 
 static int open_stream(struct cli_audio_pa *pa, const char *name, bool input,
-                       size_t frame_samples, char *err, size_t err_cap)
+                       char *err, size_t err_cap)
 {
   PaStreamParameters params;
   int rc = resolve_device(name, input, input ? 1 : pa->out_channels, &params, err, err_cap);
@@ -196,9 +196,10 @@ static int open_stream(struct cli_audio_pa *pa, const char *name, bool input,
   }
   if (rc != HX_OK)
     return rc;
-  /* Half a frame per callback: the client works in whole frames, and a
-   * smaller buffer would only add callback overhead, a larger one latency. */
-  unsigned long per_buffer = (unsigned long)(frame_samples / 2);
+  /* 5 ms a callback whatever the codec frame: the client mixes in smaller
+   * pieces than that, and a larger buffer is only latency. Smaller ones
+   * starve ALSA's PulseAudio plugin (underruns at 2.5 ms). */
+  unsigned long per_buffer = CLI_AUDIO_DEVICE_PERIOD;
   PaStream **stream = input ? &pa->in_stream : &pa->out_stream;
   PaError e = Pa_OpenStream(stream, input ? &params : NULL, input ? NULL : &params,
                             CLI_AUDIO_RATE, per_buffer, paNoFlag,
@@ -214,8 +215,7 @@ static int open_stream(struct cli_audio_pa *pa, const char *name, bool input,
 
 int cli_audio_pa_open(const char *input, bool want_input, const char *output, bool want_output,
                       int out_channels, struct hx_ring *capture, struct hx_ring *playback,
-                      size_t frame_samples, struct cli_audio_pa **out, char *err,
-                      size_t err_cap)
+                      struct cli_audio_pa **out, char *err, size_t err_cap)
 {
   *out = NULL;
   struct cli_audio_pa *pa = calloc(1, sizeof(*pa));
@@ -241,9 +241,9 @@ int cli_audio_pa_open(const char *input, bool want_input, const char *output, bo
 
   int rc = HX_OK;
   if (want_input)
-    rc = open_stream(pa, input, true, frame_samples, err, err_cap);
+    rc = open_stream(pa, input, true, err, err_cap);
   if (rc == HX_OK && want_output)
-    rc = open_stream(pa, output, false, frame_samples, err, err_cap);
+    rc = open_stream(pa, output, false, err, err_cap);
   if (rc != HX_OK) {
     cli_audio_pa_close(pa);
     return rc;
@@ -251,6 +251,9 @@ int cli_audio_pa_open(const char *input, bool want_input, const char *output, bo
   const PaStreamInfo *si = pa->out_stream ? Pa_GetStreamInfo(pa->out_stream) : NULL;
   if (si && si->outputLatency > 0)
     pa->output_latency = (size_t)(si->outputLatency * CLI_AUDIO_RATE + 0.5);
+  const PaStreamInfo *ci = pa->in_stream ? Pa_GetStreamInfo(pa->in_stream) : NULL;
+  hx_log(HX_LOG_INFO, LOG_MODULE, "sound device latency: input %.1f ms, output %.1f ms",
+         ci ? ci->inputLatency * 1000 : 0.0, si ? si->outputLatency * 1000 : 0.0);
   *out = pa;
   return HX_OK;
 }

@@ -20,6 +20,9 @@
 /* A packet still goes out after this long without one, so the server keeps
  * our address while we are quiet (Opus DTX sends nothing in silence). */
 #define KEEPALIVE_SAMPLES AUD_RATE
+/* Playback is mixed 2.5 ms at a time (Opus's smallest step), whatever the
+ * codec frame. */
+#define CLI_MEDIA_MIX_SAMPLES 120
 
 struct speaker {
   bool used;
@@ -29,8 +32,8 @@ struct speaker {
   uint64_t packets;
   float pan;                      /* -1 left .. +1 right; stereo only */
   float gain_left, gain_right;    /* pan through the pan law */
-  /* Decoded audio not yet mixed: whole packets are decoded at once, so a
-   * 20 ms packet feeds two 10 ms frames and a 10 ms one half of 20 ms. */
+  /* Decoded audio not yet mixed: whole packets are decoded at once and
+   * mixed a piece at a time. */
   int16_t queue[AUD_JITTER_MAX_SPAN + AUD_MAX_FRAME_SAMPLES];
   size_t queued;
   /* Receiver report: extended sequence numbers seen in this interval. */
@@ -74,13 +77,13 @@ struct cli_media {
   /* Working buffers, so the packet path never allocates; frame and acc
    * hold a stereo frame when the output is stereo. */
   int16_t frame[AUD_MAX_FRAME_SAMPLES * 2];
-  /* The last mixed frame and how much of it is in the playback ring yet:
+  /* The last mixed piece and how much of it is in the playback ring yet:
    * the ring is topped up to its target exactly, not in whole frames, so
    * it never holds up to a frame more than the device needs. */
-  int16_t mixed[AUD_MAX_FRAME_SAMPLES * 2];
+  int16_t mixed[CLI_MEDIA_MIX_SAMPLES * 2];
   size_t mixed_pos, mixed_len; /* samples, all channels */
   int16_t pcm[AUD_JITTER_MAX_SPAN];
-  int32_t acc[AUD_MAX_FRAME_SAMPLES * 2];
+  int32_t acc[CLI_MEDIA_MIX_SAMPLES * 2];
   struct aud_jitter_out jout;
   uint8_t opus[AUD_MAX_PACKET];
   uint8_t packet[PROTO_RTP_MAX_PACKET + PROTO_SRTP_TRAILER_MAX];
@@ -537,19 +540,21 @@ static void speaker_mix(struct cli_media *m, struct speaker *s, size_t n)
   memmove(s->queue, s->queue + n, s->queued * sizeof s->queue[0]);
 }
 
-/* Mixes the next frame of every speaker, then speech and earcons, into
- * m->mixed. */
-static void mix_frame(struct cli_media *m)
+/* Mixes the next CLI_MEDIA_MIX_SAMPLES of every speaker, then speech and
+ * earcons, into m->mixed. A piece much shorter than a codec frame: what
+ * is mixed but not yet in the ring is delay, and a speaker's packet is
+ * pulled from its jitter buffer only when its first sample is needed. */
+static void mix_piece(struct cli_media *m)
 {
-  size_t samples = m->frame_samples * (size_t)m->channels;
+  size_t samples = CLI_MEDIA_MIX_SAMPLES * (size_t)m->channels;
   memset(m->acc, 0, samples * sizeof m->acc[0]);
   for (size_t i = 0; i < CLI_MEDIA_MAX_SPEAKERS; i++) {
     if (m->speakers[i].used)
-      speaker_mix(m, &m->speakers[i], m->frame_samples);
+      speaker_mix(m, &m->speakers[i], CLI_MEDIA_MIX_SAMPLES);
   }
   aud_mix_out(m->acc, m->mixed, samples);
   if (m->post_mix)
-    m->post_mix(m->post_mix_ud, m->mixed, m->frame_samples, m->channels);
+    m->post_mix(m->post_mix_ud, m->mixed, CLI_MEDIA_MIX_SAMPLES, m->channels);
   m->mixed_pos = 0;
   m->mixed_len = samples;
 }
@@ -564,7 +569,7 @@ int cli_media_fill_playback(struct cli_media *m, struct hx_ring *playback, size_
     if (filled >= target)
       return HX_OK;
     if (m->mixed_pos == m->mixed_len)
-      mix_frame(m);
+      mix_piece(m);
     size_t n = (target - filled) * channels;
     if (n > m->mixed_len - m->mixed_pos)
       n = m->mixed_len - m->mixed_pos;

@@ -16,14 +16,26 @@
 
 /* Arrivals per headroom window: about a second of 20 ms packets. */
 #define JITTER_WINDOW 50
-/* Headroom the buffer aims to keep for the earliest arrival of a window:
- * below it, silence is inserted; above it by a unit, silence is skipped. */
-#define JITTER_LOW_HEADROOM 600
-/* Headroom beyond this is spare delay, cut in pauses. Two units above the
- * floor: the receiver's pulls come in bursts (a whole device period at
- * once), which makes measured headroom wobble by a frame, and moving the
- * timeline for that would shift every phrase against the one before. */
-#define JITTER_SPARE_HEADROOM (JITTER_LOW_HEADROOM + 2 * AUD_JITTER_UNIT)
+/* Headroom the buffer aims to keep for the earliest arrival of a window
+ * (5 ms: the receiver's pulls and the sender's sends each wobble by a tick
+ * of their loops): below it, silence is inserted. */
+#define JITTER_LOW_HEADROOM 240
+/* Headroom beyond this is spare delay, cut a step at a time in pauses,
+ * once JITTER_SPARE_RUN windows in a row have had it. A step above the
+ * floor, so a cut lands inside the band and is never undone by an insert;
+ * several windows, since one window's minimum wobbles under network
+ * jitter, and cutting on a lucky second only to grow again mid-sentence
+ * shifts every phrase against the one before. */
+#define JITTER_SPARE_HEADROOM (JITTER_LOW_HEADROOM + AUD_JITTER_STEP)
+#define JITTER_SPARE_RUN 3
+/* Windows kept to measure drift: two to four seconds. */
+#define JITTER_HISTORY 4
+/* A sender whose clock runs slow drains the headroom all through a phrase,
+ * and silence can be inserted only in pauses: the floor is raised by what
+ * the recent drift would drain in this long (a long phrase), up to two
+ * units (1 % drift). */
+#define JITTER_DRAIN_HORIZON (3 * AUD_RATE)
+#define JITTER_MAX_DRAIN (2 * AUD_JITTER_UNIT)
 /* A missing packet with nothing after it holds the playout point (the
  * delay grows, Opus conceals) at most this many units in a row: a burst of
  * lost packets on a busy wireless link lasts up to about 100 ms, and Opus
@@ -72,6 +84,10 @@ struct aud_jitter {
   unsigned win_n;
   bool have_last;
   int32_t last_min; /* smallest headroom of the last complete window */
+  int32_t history[JITTER_HISTORY]; /* smallest headroom of recent windows */
+  uint32_t history_at[JITTER_HISTORY]; /* receiver clock when each ended */
+  unsigned history_n;
+  unsigned spare_run; /* windows in a row with spare headroom */
   struct aud_jitter_stats stats;
   struct slot slots[AUD_JITTER_SLOTS];
 };
@@ -94,10 +110,11 @@ static void resync(struct aud_jitter *j, uint32_t ts)
     j->slots[i].used = false;
   j->started = true;
   j->idle = false;
-  /* Start one headroom's worth behind the first packet: without it the
-   * first pause would have to insert that much, shifting the speech after
-   * it against the speech before. */
-  j->lead = JITTER_LOW_HEADROOM;
+  /* Start a little more than the floor behind the first packet (it may
+   * itself have been early): without it the first pause would have to
+   * insert that much, shifting the speech after it against the speech
+   * before. */
+  j->lead = JITTER_LOW_HEADROOM + 2 * AUD_JITTER_STEP;
   j->play_ts = ts - j->lead;
   j->missing = 0;
   j->holds = 0;
@@ -105,6 +122,8 @@ static void resync(struct aud_jitter *j, uint32_t ts)
   j->quiet = 0;
   j->win_n = 0;
   j->have_last = false;
+  j->history_n = 0;
+  j->spare_run = 0;
   j->stats.resyncs++;
 }
 
@@ -115,17 +134,55 @@ static void shift_headroom(struct aud_jitter *j, int32_t delta)
 {
   j->win_min += delta;
   j->last_min += delta;
+  for (size_t i = 0; i < JITTER_HISTORY; i++)
+    j->history[i] += delta;
 }
 
-static void note_headroom(struct aud_jitter *j, int32_t h)
+static void note_headroom(struct aud_jitter *j, int32_t h, uint32_t now)
 {
   if (j->win_n == 0 || h < j->win_min)
     j->win_min = h;
   if (++j->win_n >= JITTER_WINDOW) {
     j->last_min = j->win_min;
     j->have_last = true;
+    j->history[j->history_n % JITTER_HISTORY] = j->win_min;
+    j->history_at[j->history_n++ % JITTER_HISTORY] = now;
+    j->spare_run = j->win_min >= JITTER_SPARE_HEADROOM ? j->spare_run + 1 : 0;
     j->win_n = 0;
   }
+}
+
+/* The smallest headroom since the last complete window began: a sender
+ * whose clock runs slow drains the buffer all through a phrase, so the
+ * window still open is the one that says how little is left. */
+static int32_t recent_min(const struct aud_jitter *j)
+{
+  return j->win_n > 0 && j->win_min < j->last_min ? j->win_min : j->last_min;
+}
+
+/* Headroom the recent drift would drain over JITTER_DRAIN_HORIZON: from
+ * the oldest to the newest window kept (inserts and cuts shift them all
+ * alike, so only the sender's clock moves them apart). */
+static int32_t drain(const struct aud_jitter *j)
+{
+  if (j->history_n < JITTER_HISTORY)
+    return 0;
+  size_t newest = (j->history_n - 1) % JITTER_HISTORY, oldest = j->history_n % JITTER_HISTORY;
+  int64_t lost = (int64_t)j->history[oldest] - j->history[newest];
+  int64_t over = (int32_t)(j->history_at[newest] - j->history_at[oldest]);
+  if (lost <= 0 || over <= 0)
+    return 0;
+  int64_t d = lost * JITTER_DRAIN_HORIZON / over;
+  return d > JITTER_MAX_DRAIN ? JITTER_MAX_DRAIN : (int32_t)d;
+}
+
+/* Delay to spare: windows in a row have had it, and the headroom left
+ * since (after any cut already made) still has it, with what a slow
+ * sender's drift will drain kept back. */
+static bool has_spare(const struct aud_jitter *j)
+{
+  return j->spare_run >= JITTER_SPARE_RUN &&
+         recent_min(j) >= JITTER_SPARE_HEADROOM + drain(j);
 }
 
 /* An arrival after (or right at) its playout time shows the network's
@@ -210,7 +267,7 @@ int aud_jitter_put(struct aud_jitter *j, const uint8_t *payload, size_t len, uin
   free_slot->span = span;
   free_slot->len = len;
   memcpy(free_slot->data, payload, len);
-  note_headroom(j, h);
+  note_headroom(j, h, now);
   return HX_OK;
 }
 
@@ -311,12 +368,13 @@ static int idle_unit(struct aud_jitter *j, struct aud_jitter_out *out)
 {
   /* Cushion is added here only when packets were really late: a pause
    * packet is a better place for that, and DTX pauses are short. */
-  if (j->have_last && j->last_min >= JITTER_SPARE_HEADROOM) {
-    j->play_ts += 2 * AUD_JITTER_UNIT;
-    shift_headroom(j, -(int32_t)AUD_JITTER_UNIT);
+  if (has_spare(j)) {
+    j->play_ts += AUD_JITTER_UNIT + AUD_JITTER_STEP;
+    shift_headroom(j, -(int32_t)AUD_JITTER_STEP);
     j->stats.shrunk++;
   } else if (j->have_last && j->last_min < 0) {
-    shift_headroom(j, AUD_JITTER_UNIT);
+    j->play_ts += AUD_JITTER_UNIT - AUD_JITTER_STEP;
+    shift_headroom(j, AUD_JITTER_STEP);
     j->stats.inserted++;
   } else {
     j->play_ts += AUD_JITTER_UNIT;
@@ -364,17 +422,20 @@ int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
     return HX_ERR_AGAIN;
   }
   if (s && !s->voice && j->have_last && j->quiet >= JITTER_PAUSE_SAMPLES) {
-    if (j->last_min >= JITTER_SPARE_HEADROOM) {
-      /* Spare delay: skip this pause packet and play from the next. */
-      j->play_ts = s->ts + s->span;
-      shift_headroom(j, -(int32_t)s->span);
+    if (has_spare(j)) {
+      /* Spare delay: skip a step of this pause (the rest of the packet
+       * still plays), so a cut never overshoots the floor. */
+      j->play_ts += AUD_JITTER_STEP;
+      shift_headroom(j, -(int32_t)AUD_JITTER_STEP);
       j->stats.shrunk++;
       drop_passed(j);
       s = slot_at(j);
-    } else if (j->last_min < JITTER_LOW_HEADROOM) {
-      shift_headroom(j, AUD_JITTER_UNIT);
+    } else if (recent_min(j) < JITTER_LOW_HEADROOM + drain(j)) {
+      shift_headroom(j, AUD_JITTER_STEP);
       j->stats.inserted++;
-      return give_silence(out, false);
+      give_silence(out, false);
+      out->span = AUD_JITTER_STEP;
+      return HX_ERR_NOT_FOUND;
     }
   }
   if (s)

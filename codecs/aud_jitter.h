@@ -9,12 +9,15 @@
  * that arrives after its playout time (or is waited for) grows the delay at
  * once by what it lacked plus a unit, so later packets as late as it play
  * rather than being concealed (the gap is concealed, the late packet is
- * dropped, the next ones keep the new delay); the smallest headroom seen over the last window of arrivals tells
- * whether there is delay to spare, and that spare delay is removed only by
- * skipping a packet the sender marked as non-voice (RFC 6464 V flag), never
- * speech. The same rule absorbs clock drift between sender and receiver: a
- * fast sender fills the buffer and loses silent packets, a slow one empties
- * it and gets silence inserted inside its pauses. After a pause longer than
+ * dropped, the next ones keep the new delay). The smallest headroom seen
+ * over each window of arrivals tells whether there is delay to spare (three
+ * windows in a row above the floor of 5 ms); spare delay is removed
+ * 2.5 ms at a time, only from packets the sender marked as non-voice
+ * (RFC 6464 V flag), never speech. The same rule absorbs clock drift
+ * between sender and receiver: a fast sender fills the buffer and loses
+ * steps of its pauses, a slow one empties it and gets silence inserted
+ * inside its pauses, with the floor raised by what its drift will drain
+ * in the next few seconds of speech. After a pause longer than
  * AUD_JITTER_IDLE_SAMPLES (DTX, push-to-talk released) the buffer resyncs on
  * the next packet, so a new talk spurt starts with no extra delay. A
  * timestamp jump of more than AUD_JITTER_JUMP_SAMPLES (sender restarted)
@@ -28,7 +31,8 @@
 
 #include "aud_opus.h"
 
-#define AUD_JITTER_UNIT 480                 /* 10 ms: the step delay moves in */
+#define AUD_JITTER_UNIT 480                 /* 10 ms: the step delay grows in */
+#define AUD_JITTER_STEP 120                 /* 2.5 ms: the step it is cut or padded in */
 #define AUD_JITTER_SLOTS 48                 /* packets held at most */
 #define AUD_JITTER_MAX_SPAN 5760            /* 120 ms: longest Opus packet */
 #define AUD_JITTER_IDLE_SAMPLES 9600        /* 200 ms without packets: idle */
@@ -58,8 +62,8 @@ struct aud_jitter_stats {
   uint64_t duplicates; /* same timestamp twice: dropped */
   uint64_t resyncs;    /* first packet, after idle, or a timestamp jump */
   uint64_t grown;      /* units of delay added after late arrivals */
-  uint64_t shrunk;     /* silent packets skipped to cut spare delay */
-  uint64_t inserted;   /* units of silence inserted for a slow sender */
+  uint64_t shrunk;     /* steps of a pause skipped to cut spare delay */
+  uint64_t inserted;   /* steps of silence inserted for a slow sender */
 };
 
 int aud_jitter_create(struct aud_jitter **out);

@@ -39,9 +39,14 @@ cat "$T/Ben.out"
 split_probe "$T/probe.wav" "$T/mouth.wav" "$T/ear.wav"
 mouth=$("$HXWAV" xcorr "$T/ada.wav" "$T/mouth.wav" 0.8) ||
   fail "the speech played into Ada's microphone did not reach the recorder: $mouth"
-ear=$("$HXWAV" xcorr "$T/ada.wav" "$T/ear.wav" 0.5) ||
-  fail "Ben's speaker did not play Ada's speech clearly: $ear"
+# Judged piece by piece, as the other recordings are: the playout delay
+# may move by a few ms in a pause, which blurs one correlation over the
+# whole sentence but not what a listener hears.
+heard=$("$HXWAV" chunks "$T/ada.wav" "$T/ear.wav" 0.7 0.4) ||
+  fail "Ben's speaker did not play Ada's speech clearly: $heard"
+ear=$("$HXWAV" xcorr "$T/ada.wav" "$T/ear.wav" 0) ||
+  fail "Ben's speaker played nothing like Ada's speech: $ear"
 lag_mouth=$(echo "$mouth" | awk '{print $4}')
 lag_ear=$(echo "$ear" | awk '{print $4}')
-echo "Ben's speaker played Ada's speech: $ear"
+echo "Ben's speaker played Ada's speech: $heard; $ear"
 echo "mouth-to-ear latency through real devices: $(awk -v a="$lag_mouth" -v b="$lag_ear" 'BEGIN { printf "%.1f", b - a }') ms"

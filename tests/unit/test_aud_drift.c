@@ -147,12 +147,12 @@ static void drift_fast_sender_for_ten_minutes_keeps_delay_and_never_gaps(void **
   struct result r;
   run(1.005, &r);
   print_message("fast sender: %.1f ms at first, %.1f ms worst in the last minute, "
-                "%llu silent packets skipped\n",
+                "%llu steps of pause skipped\n",
                 r.first_minute_ms, r.last_minute_ms, (unsigned long long)r.st.shrunk);
   assert_int_equal(r.gaps, 0);
   assert_true(r.last_minute_ms - r.first_minute_ms <= 20.0);
   /* 0.5 % of ten minutes is 3 s of audio; it must have gone somewhere. */
-  assert_true(r.st.shrunk * FRAME >= 3 * AUD_RATE * 9 / 10);
+  assert_true(r.st.shrunk * AUD_JITTER_STEP >= 3 * AUD_RATE * 9 / 10);
 }
 
 static void drift_slow_sender_for_ten_minutes_keeps_delay_and_rarely_conceals(void **state)
@@ -161,13 +161,13 @@ static void drift_slow_sender_for_ten_minutes_keeps_delay_and_rarely_conceals(vo
   struct result r;
   run(0.995, &r);
   print_message("slow sender: %.1f ms at first, %.1f ms worst in the last minute, "
-                "%llu silence units inserted, %u units concealed\n",
+                "%llu steps of silence inserted, %u units concealed\n",
                 r.first_minute_ms, r.last_minute_ms, (unsigned long long)r.st.inserted, r.gaps);
   /* A slow sender can run a long phrase dry before the next pause; the
    * odd 10 ms is concealed (never silence), at most 1 in 1000. */
   assert_true(r.gaps <= SIM_SECONDS * 100 / 1000);
   assert_true(r.last_minute_ms - r.first_minute_ms <= 20.0);
-  assert_true(r.st.inserted * AUD_JITTER_UNIT >= 3 * AUD_RATE * 9 / 10);
+  assert_true(r.st.inserted * AUD_JITTER_STEP >= 3 * AUD_RATE * 9 / 10);
 }
 
 int main(void)
