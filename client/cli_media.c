@@ -601,6 +601,9 @@ size_t cli_media_take_reports(struct cli_media *m, struct cli_media_report *out,
     uint32_t lost = expected > s->received ? expected - s->received : 0;
     out[n].ssrc = s->ssrc;
     out[n].loss = expected ? (int)((uint64_t)lost * 100 / expected) : 0;
+    /* What we tell the sender (to add FEC) we act on too (to have time to
+     * use it). */
+    aud_jitter_set_lossy(s->jitter, lost > 0);
     n++;
     s->base_seq = s->max_seq;
     s->received = 0;

@@ -20,13 +20,12 @@
  * (5 ms: the receiver's pulls and the sender's sends each wobble by a tick
  * of their loops): below it, silence is inserted. */
 #define JITTER_LOW_HEADROOM 240
-/* Headroom beyond this is spare delay, cut a step at a time in pauses,
- * once JITTER_SPARE_RUN windows in a row have had it. A step above the
- * floor, so a cut lands inside the band and is never undone by an insert;
- * several windows, since one window's minimum wobbles under network
- * jitter, and cutting on a lucky second only to grow again mid-sentence
- * shifts every phrase against the one before. */
-#define JITTER_SPARE_HEADROOM (JITTER_LOW_HEADROOM + AUD_JITTER_STEP)
+/* A step more than the floor is spare delay, cut a step at a time in
+ * pauses, once JITTER_SPARE_RUN windows in a row have had it. A step, so
+ * a cut lands inside the band and is never undone by an insert; several
+ * windows, since one window's minimum wobbles under network jitter, and
+ * cutting on a lucky second only to grow again mid-sentence shifts every
+ * phrase against the one before. */
 #define JITTER_SPARE_RUN 3
 /* Windows kept to measure drift: two to four seconds. */
 #define JITTER_HISTORY 4
@@ -88,6 +87,8 @@ struct aud_jitter {
   uint32_t history_at[JITTER_HISTORY]; /* receiver clock when each ended */
   unsigned history_n;
   unsigned spare_run; /* windows in a row with spare headroom */
+  uint32_t span_seen; /* span of the last packet stored */
+  bool lossy;         /* packets are being lost: keep one more for its FEC */
   struct aud_jitter_stats stats;
   struct slot slots[AUD_JITTER_SLOTS];
 };
@@ -138,6 +139,14 @@ static void shift_headroom(struct aud_jitter *j, int32_t delta)
     j->history[i] += delta;
 }
 
+/* The headroom to keep: on a lossy path one packet more, so that when
+ * one is lost the next is usually here already and its in-band FEC
+ * rebuilds it, instead of concealment guessing. */
+static int32_t floor_headroom(const struct aud_jitter *j)
+{
+  return JITTER_LOW_HEADROOM + (j->lossy ? (int32_t)j->span_seen : 0);
+}
+
 static void note_headroom(struct aud_jitter *j, int32_t h, uint32_t now)
 {
   if (j->win_n == 0 || h < j->win_min)
@@ -147,7 +156,7 @@ static void note_headroom(struct aud_jitter *j, int32_t h, uint32_t now)
     j->have_last = true;
     j->history[j->history_n % JITTER_HISTORY] = j->win_min;
     j->history_at[j->history_n++ % JITTER_HISTORY] = now;
-    j->spare_run = j->win_min >= JITTER_SPARE_HEADROOM ? j->spare_run + 1 : 0;
+    j->spare_run = j->win_min >= floor_headroom(j) + AUD_JITTER_STEP ? j->spare_run + 1 : 0;
     j->win_n = 0;
   }
 }
@@ -182,7 +191,7 @@ static int32_t drain(const struct aud_jitter *j)
 static bool has_spare(const struct aud_jitter *j)
 {
   return j->spare_run >= JITTER_SPARE_RUN &&
-         recent_min(j) >= JITTER_SPARE_HEADROOM + drain(j);
+         recent_min(j) >= floor_headroom(j) + AUD_JITTER_STEP + drain(j);
 }
 
 /* An arrival after (or right at) its playout time shows the network's
@@ -267,6 +276,7 @@ int aud_jitter_put(struct aud_jitter *j, const uint8_t *payload, size_t len, uin
   free_slot->span = span;
   free_slot->len = len;
   memcpy(free_slot->data, payload, len);
+  j->span_seen = span;
   note_headroom(j, h, now);
   return HX_OK;
 }
@@ -430,7 +440,7 @@ int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
       j->stats.shrunk++;
       drop_passed(j);
       s = slot_at(j);
-    } else if (recent_min(j) < JITTER_LOW_HEADROOM + drain(j)) {
+    } else if (recent_min(j) < floor_headroom(j) + drain(j)) {
       shift_headroom(j, AUD_JITTER_STEP);
       j->stats.inserted++;
       give_silence(out, false);
@@ -490,6 +500,8 @@ int aud_jitter_delay(const struct aud_jitter *j, uint32_t *samples)
   *samples = (uint32_t)most;
   return HX_OK;
 }
+
+void aud_jitter_set_lossy(struct aud_jitter *j, bool lossy) { j->lossy = lossy; }
 
 void aud_jitter_get_stats(const struct aud_jitter *j, struct aud_jitter_stats *out)
 {

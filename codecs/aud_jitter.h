@@ -84,6 +84,10 @@ int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
                    struct aud_jitter_out *out);
 /* Samples stored at or after the playout point (the buffered delay). */
 int aud_jitter_delay(const struct aud_jitter *j, uint32_t *samples);
+/* The path is losing packets (the receiver's reports say so): keep a
+ * packet more of delay, so a lost one's successor is usually here in time
+ * for its in-band FEC. Taken back by the usual cuts once it is clean. */
+void aud_jitter_set_lossy(struct aud_jitter *j, bool lossy);
 void aud_jitter_get_stats(const struct aud_jitter *j, struct aud_jitter_stats *out);
 
 #endif

@@ -312,6 +312,7 @@ static int cmd_gap(int argc, char **argv)
   const long reach = XCORR_RATE * 3 / 10;
   const double speech = 32768 * 0.01, quiet = 32768 * 0.00178;
   int longest = 0;
+  long longest_end = 0;
   size_t s, e;
   speech_span(ref, nref, &s, &e);
   for (size_t at = s; at + piece <= e; at += hop) {
@@ -328,11 +329,17 @@ static int cmd_gap(int argc, char **argv)
         continue;
       }
       run = window_rms(rec + j, win) < quiet ? run + 1 : 0;
-      if (run > longest)
+      if (run > longest) {
         longest = run;
+        longest_end = j + (long)win;
+      }
     }
   }
   printf("%d\n", longest * 10);
+  /* Where, for whoever reads a failure: the number alone is the answer. */
+  if (longest > 0)
+    fprintf(stderr, "hxwav: the longest silence ends at %.2f s of the recording\n",
+            (double)longest_end / XCORR_RATE);
   free(ref);
   free(rec);
   return 0;

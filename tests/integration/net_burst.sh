@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Ada's packets cross a network that loses 10 % of them in bursts (a
+# Gilbert-Elliott channel, bursts of 3 packets on average): Ben never hears
+# more than 60 ms of silence where Ada was speaking.
+. "$(dirname "$0")/net_lib.sh"
+
+speech "$T/ada.wav" 1.0 en "Bursts of loss come from busy wireless links. Hearth fills the holes so that a sentence never falls silent in the middle of a word."
+silence "$T/quiet.wav" 1
+start_server
+# A burst starts with probability p and lasts 3 packets on average, so the
+# long-run loss is p / (p + 1/3) = 10 % for p = 0.037.
+start_impair bursty --burst-loss 0.037 --burst-len 3 --seed 11
+
+listen_and_send bursty "$T/ada.wav" 14 --media-via "127.0.0.1:$IMPAIR_PORT"
+stop_impair bursty
+
+dropped=$(grep -oE 'to server: in [0-9]+ out [0-9]+ dropped [0-9]+' "$T/bursty.impair" | awk '{print $NF}')
+sent=$(grep -oE 'to server: in [0-9]+' "$T/bursty.impair" | awk '{print $NF}')
+echo "the network lost $dropped of $sent packets from Ada"
+awk -v d="$dropped" -v s="$sent" 'BEGIN { exit !(d >= 0.05 * s) }' ||
+  fail "hximpair lost only $dropped of $sent packets: the test did not impair the path"
+# Piece by piece, as net_loss judges: a burst may move the buffer's delay
+# mid-sentence, and one global lag would count the words after it as lost.
+result=$("$HXWAV" chunks "$T/ada.wav" "$T/bursty.wav" 0.3 0) ||
+  fail "Ben did not hear Ada through bursty loss: $result"
+gap=$("$HXWAV" gap "$T/ada.wav" "$T/bursty.wav")
+echo "Ben heard Ada through 10 % bursty loss: $result, longest silence in speech $gap ms"
+[ "$gap" -le 60 ] || fail "Ben heard $gap ms of silence in the middle of Ada's speech (at most 60 ms)"
