@@ -70,6 +70,7 @@ struct app {
   bool quitting;
   int exit_code;
   uv_timer_t tick, wait_timer;
+  uv_async_t wake; /* the audio thread moved a period */
   uv_signal_t sigint, sigterm;
   bool handles_open;
   uv_udp_t udp;
@@ -132,6 +133,7 @@ static void app_quit(struct app *a, int code)
     cli_conn_close(a->conn);
   if (a->handles_open) {
     uv_close((uv_handle_t *)&a->tick, NULL);
+    uv_close((uv_handle_t *)&a->wake, NULL);
     uv_close((uv_handle_t *)&a->wait_timer, NULL);
     uv_close((uv_handle_t *)&a->sigint, NULL);
     uv_close((uv_handle_t *)&a->sigterm, NULL);
@@ -342,12 +344,30 @@ static void watch_underruns(struct app *a)
   a->underrun_known = true;
 }
 
-static void on_tick(uv_timer_t *t)
+/* Moves what the audio thread left: captured frames out, mixed sound into
+ * the playback ring. */
+static void pump_audio(struct app *a)
 {
-  struct app *a = t->data;
   cli_media_pump_capture(a->media, a->capture, udp_send, a);
   cli_media_fill_playback(a->media, a->playback, a->playback_target);
   watch_underruns(a);
+}
+
+/* Audio thread: only a signal, merged by libuv if several come at once. */
+static void wake_from_audio(void *userdata)
+{
+  struct app *a = userdata;
+  uv_async_send(&a->wake);
+}
+
+static void on_wake(uv_async_t *h) { pump_audio(h->data); }
+
+/* The timer catches what a wake-up missed (and runs without audio
+ * threads at all); it also sends the loss reports. */
+static void on_tick(uv_timer_t *t)
+{
+  struct app *a = t->data;
+  pump_audio(a);
   uint64_t now = hx_clock_ns();
   if (now - a->last_report_ns >= CLI_APP_REPORT_NS) {
     a->last_report_ns = now;
@@ -642,7 +662,9 @@ static int open_parts(struct app *a)
                                 .output = o->audio_out,
                                 .no_audio = o->no_audio,
                                 .output_channels = a->seats_asked ? 2 : 1,
-                                .frame_samples = cli_media_frame_samples(a->media)};
+                                .frame_samples = cli_media_frame_samples(a->media),
+                                .wake = wake_from_audio,
+                                .wake_userdata = a};
   if (file_devices && cfg->input[0])
     ac.input = cfg->input;
   if (file_devices && cfg->output[0])
@@ -719,10 +741,11 @@ static int open_parts(struct app *a)
 static int start(struct app *a)
 {
   uv_timer_init(&a->loop, &a->tick);
+  uv_async_init(&a->loop, &a->wake, on_wake);
   uv_timer_init(&a->loop, &a->wait_timer);
   uv_signal_init(&a->loop, &a->sigint);
   uv_signal_init(&a->loop, &a->sigterm);
-  a->tick.data = a->wait_timer.data = a->sigint.data = a->sigterm.data = a;
+  a->tick.data = a->wake.data = a->wait_timer.data = a->sigint.data = a->sigterm.data = a;
   a->handles_open = true;
   uv_signal_start(&a->sigint, on_signal, SIGINT);
   uv_signal_start(&a->sigterm, on_signal, SIGTERM);

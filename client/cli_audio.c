@@ -58,6 +58,8 @@ static int open_pacer(struct cli_audio *a, const struct cli_audio_config *cfg, e
       .sink_channels = a->out_channels,
       .capture = a->capture,
       .playback = a->playback,
+      .wake = cfg->wake,
+      .wake_userdata = cfg->wake_userdata,
   };
   return cli_audio_pacer_open(&pc, &a->pacer, err, err_cap);
 }
@@ -95,7 +97,7 @@ int cli_audio_open(const struct cli_audio_config *cfg, struct cli_audio **out, c
   if (rc == HX_OK && (in == ENDPOINT_PORTAUDIO || outp == ENDPOINT_PORTAUDIO))
     rc = cli_audio_pa_open(cfg->input, in == ENDPOINT_PORTAUDIO, cfg->output,
                            outp == ENDPOINT_PORTAUDIO, a->out_channels, a->capture,
-                           a->playback, &a->pa, err, err_cap);
+                           a->playback, cfg->wake, cfg->wake_userdata, &a->pa, err, err_cap);
   if (rc == HX_OK && outp == ENDPOINT_PORTAUDIO) {
     a->out_channels = cli_audio_pa_output_channels(a->pa);
     a->pa_output = true;

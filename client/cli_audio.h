@@ -29,6 +29,12 @@ struct cli_audio_config {
   int output_channels;  /* 2: stereo playback (seats); 0 or 1: mono */
   size_t frame_samples; /* 480 (10 ms) or 960 (20 ms): the codec frame,
                            which the capture ring holds several of */
+  /* Called on the audio thread each time a period has gone through the
+   * rings, so the client encodes and tops playback up at once rather than
+   * at its next timer tick; it must only signal (uv_async_send). NULL:
+   * none. */
+  void (*wake)(void *userdata);
+  void *wake_userdata;
 };
 
 /* On failure *out is NULL and err holds one sentence for the user that says

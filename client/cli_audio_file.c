@@ -40,6 +40,8 @@ struct cli_audio_pacer {
   unsigned long dropped;  /* capture samples the full ring refused */
   atomic_ulong underrun;  /* playback samples filled in with silence; read any time */
   int write_error;        /* first output-file failure, HX_OK if none */
+  void (*wake)(void *userdata);
+  void *wake_userdata;
 };
 
 static void describe_errno(int errnum, char *buf, size_t cap)
@@ -108,6 +110,8 @@ int cli_audio_pacer_open(const struct cli_audio_pacer_config *cfg, struct cli_au
   p->capture = cfg->capture;
   p->playback = cfg->playback;
   p->sink_channels = cfg->sink_channels;
+  p->wake = cfg->wake;
+  p->wake_userdata = cfg->wake_userdata;
   p->frame = frame;
   atomic_init(&p->stopping, false);
 
@@ -200,6 +204,8 @@ static void *pacer_main(void *arg)
       capture_one_frame(p);
     if (p->sink != CLI_AUDIO_SINK_NONE)
       play_one_frame(p);
+    if (p->wake)
+      p->wake(p->wake_userdata);
   }
   return NULL;
 }

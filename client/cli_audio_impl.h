@@ -26,7 +26,8 @@ struct cli_audio_pa;
  * cli_audio_pa_output_channels says which it got. */
 int cli_audio_pa_open(const char *input, bool want_input, const char *output, bool want_output,
                       int out_channels, struct hx_ring *capture, struct hx_ring *playback,
-                      struct cli_audio_pa **out, char *err, size_t err_cap);
+                      void (*wake)(void *), void *wake_userdata, struct cli_audio_pa **out,
+                      char *err, size_t err_cap);
 int cli_audio_pa_output_channels(const struct cli_audio_pa *pa);
 int cli_audio_pa_start(struct cli_audio_pa *pa);
 int cli_audio_pa_stop(struct cli_audio_pa *pa);
@@ -58,6 +59,8 @@ struct cli_audio_pacer_config {
   int sink_channels;     /* 1 or 2: interleaved samples per playback frame */
   struct hx_ring *capture;
   struct hx_ring *playback;
+  void (*wake)(void *userdata); /* NULL: none */
+  void *wake_userdata;
 };
 
 /* The pacer's period: it works like a sound card with a 5 ms buffer, so a

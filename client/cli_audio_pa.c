@@ -33,6 +33,8 @@ struct cli_audio_pa {
   bool started;
   size_t output_latency;
   int out_channels; /* 2: interleaved stereo from the playback ring */
+  void (*wake)(void *userdata); /* NULL: none; only signals, so callback-safe */
+  void *wake_userdata;
 };
 
 static int input_callback(const void *input, void *output, unsigned long frames,
@@ -48,6 +50,8 @@ static int input_callback(const void *input, void *output, unsigned long frames,
   size_t wrote = hx_ring_write(pa->capture, input, frames);
   if (wrote < frames)
     atomic_fetch_add_explicit(&pa->dropped, frames - wrote, memory_order_relaxed);
+  if (pa->wake)
+    pa->wake(pa->wake_userdata);
   return paContinue;
 }
 
@@ -66,6 +70,8 @@ static int output_callback(const void *input, void *output, unsigned long frames
     memset(pcm + got, 0, (samples - got) * sizeof(int16_t));
     atomic_fetch_add_explicit(&pa->underrun, samples - got, memory_order_relaxed);
   }
+  if (pa->wake)
+    pa->wake(pa->wake_userdata);
   return paContinue;
 }
 
@@ -215,7 +221,8 @@ static int open_stream(struct cli_audio_pa *pa, const char *name, bool input,
 
 int cli_audio_pa_open(const char *input, bool want_input, const char *output, bool want_output,
                       int out_channels, struct hx_ring *capture, struct hx_ring *playback,
-                      struct cli_audio_pa **out, char *err, size_t err_cap)
+                      void (*wake)(void *), void *wake_userdata, struct cli_audio_pa **out,
+                      char *err, size_t err_cap)
 {
   *out = NULL;
   struct cli_audio_pa *pa = calloc(1, sizeof(*pa));
@@ -225,6 +232,8 @@ int cli_audio_pa_open(const char *input, bool want_input, const char *output, bo
   }
   pa->capture = capture;
   pa->playback = playback;
+  pa->wake = wake;
+  pa->wake_userdata = wake_userdata;
   pa->out_channels = out_channels == 2 ? 2 : 1;
   atomic_init(&pa->dropped, 0);
   atomic_init(&pa->underrun, 0);
