@@ -189,9 +189,7 @@ void srv_circle_on_create(struct srv *srv, struct srv_session *s, const json_t *
     return;
   }
   struct srv_room *room = NULL;
-  int rc = srv_db_room_insert(srv->db, name, &st);
-  if (rc == HX_OK)
-    rc = srv_db_role_set(srv->db, name, s->key, SRV_ROLE_HOST);
+  int rc = srv_db_room_insert(srv->db, name, &st, s->key);
   if (rc == HX_OK)
     rc = srv_room_create(srv, name, &st, &room);
   if (rc != HX_OK) {

@@ -148,7 +148,7 @@ static int room_cmd(struct srv_db *db, unsigned room_limit, int argc, char **arg
         return usage_error("room create takes --topic TEXT and --limit 1-256");
       }
     }
-    int rc = srv_db_room_insert(db, clean, &r.settings);
+    int rc = srv_db_room_insert(db, clean, &r.settings, NULL);
     if (rc == HX_ERR_EXISTS) {
       fprintf(stderr, SRV_NAME ": there is already a room called \"%s\"\n", clean);
       return EXIT_FAILURE;
@@ -159,11 +159,19 @@ static int room_cmd(struct srv_db *db, unsigned room_limit, int argc, char **arg
     return EXIT_SUCCESS;
   }
   if (strcmp(sub, "delete") == 0) {
-    if (strcmp(name, SRV_LOBBY) == 0 || srv_db_room_delete(db, name) != HX_OK) {
-      fprintf(stderr, SRV_NAME ": cannot delete \"%s\": no such room (the Lobby stays)\n", name);
+    if (srv_name_same(name, SRV_LOBBY)) {
+      fprintf(stderr, SRV_NAME ": the Lobby cannot be deleted: it is where everyone arrives\n");
       return EXIT_FAILURE;
     }
-    printf("deleted %s\n", name);
+    int rc = srv_db_room_delete(db, name);
+    if (rc == HX_ERR_NOT_FOUND) {
+      fprintf(stderr, SRV_NAME ": there is no room called \"%s\"; see hearthd room list\n", name);
+      return EXIT_FAILURE;
+    }
+    if (rc != HX_OK)
+      return EXIT_FAILURE;
+    printf("deleted %s, with its roles, bans and invites; people in it stay until they leave\n",
+           name);
     return EXIT_SUCCESS;
   }
   if (strcmp(sub, "set") == 0 && argc == 5)
