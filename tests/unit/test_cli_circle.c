@@ -364,6 +364,11 @@ static void circle_events_print_one_plain_line_each(void **state)
        "\"guests\":true,\"floor\":\"hands\",\"turn_limit\":0,\"turn_cue\":30,"
        "\"turn_end\":\"remind\"}}",
        "Dee changed the room: topic: Grief circle, locked.", A11Y_CUE_ROOM_NEWS},
+      {"{\"type\":\"event\",\"event\":\"settings\",\"room\":\"Circle\",\"operator\":true,"
+       "\"settings\":{\"topic\":\"Grief circle\",\"limit\":12,\"locked\":true,\"knock\":false,"
+       "\"guests\":true,\"floor\":\"round\",\"turn_limit\":0,\"turn_cue\":30,"
+       "\"turn_end\":\"remind\"}}",
+       "The operator changed the room: floor round.", A11Y_CUE_ROOM_NEWS},
       {"{\"type\":\"event\",\"event\":\"closing\",\"room\":\"Circle\",\"seconds_left\":60,"
        "\"message\":\"Thank you all.\"}",
        "Room closing in 1 minute. Thank you all.", A11Y_CUE_ROOM_CLOSING},

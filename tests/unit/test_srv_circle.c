@@ -627,6 +627,77 @@ static void stepping_out_hears_nothing_and_notes_reach_only_facilitators(void **
   h_free(h);
 }
 
+static void remove_db(char *dir, const char *path)
+{
+  char side[160];
+  unlink(path);
+  snprintf(side, sizeof side, "%s-wal", path);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-shm", path);
+  unlink(side);
+  rmdir(dir);
+}
+
+/* The operator runs hearthd room set and room delete on the same file
+ * while the server runs: the people in the room are told of the change
+ * within a second, and a deleted room takes no one new and goes once the
+ * last person has left. */
+static void operator_changes_reach_the_room_without_a_restart(void **state)
+{
+  (void)state;
+  char dir[] = "/tmp/hearth-circle-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char path[128];
+  snprintf(path, sizeof path, "%s/hearth.db", dir);
+  struct harness *h = new_server(path);
+  struct person a = {0}, b = {0};
+  identify(h, &a, "Ada", 1);
+  identify(h, &b, "Ben", 2);
+  make_circle(h, &a, "{}");
+  enter(h, &a, "Circle", 5001);
+  struct srv_db *op = NULL;
+  assert_int_equal(srv_db_open(path, &op), HX_OK);
+  struct srv_db_room r;
+  assert_int_equal(srv_db_room_get(op, "Circle", &r), HX_OK);
+  r.settings.locked = true;
+  r.settings.floor = SRV_FLOOR_ROUND;
+  snprintf(r.settings.topic, sizeof r.settings.topic, "Grief");
+  assert_int_equal(srv_db_room_put(op, "Circle", &r.settings), HX_OK);
+
+  h_clear(h);
+  srv_tick(h->srv, 1000);
+  json_t *ev = last_event(h, &a, "settings");
+  assert_non_null(ev);
+  assert_true(json_is_true(json_object_get(ev, "operator")));
+  assert_null(json_object_get(ev, "by"));
+  json_t *st = json_object_get(ev, "settings");
+  assert_true(json_is_true(json_object_get(st, "locked")));
+  assert_string_equal(h_str(st, "topic"), "Grief");
+  /* The new floor mode starts at once: Ada, alone, holds the round. */
+  assert_int_equal(h_int(last_event(h, &a, "floor"), "holder"), (json_int_t)a.s->id);
+  h_assert_error(ask(h, &b, "{\"type\":\"join\",\"id\":4,\"room\":\"Circle\"}"), "room_locked", 4);
+  /* Another reload with nothing new tells no one anything. */
+  h_clear(h);
+  srv_tick(h->srv, 2000);
+  assert_null(last_event(h, &a, "settings"));
+
+  assert_int_equal(srv_db_room_delete(op, "Circle"), HX_OK);
+  h_clear(h);
+  srv_tick(h->srv, 3000);
+  assert_non_null(a.s->member); /* not thrown out mid-sentence */
+  json_t *rooms = json_object_get(ask(h, &b, "{\"type\":\"rooms\",\"id\":5}"), "rooms");
+  assert_int_equal(json_array_size(rooms), 1);
+  assert_string_equal(h_str(json_array_get(rooms, 0), "name"), "Lobby");
+  h_assert_error(ask(h, &b, "{\"type\":\"join\",\"id\":6,\"room\":\"Circle\"}"), "no_such_room", 6);
+  ask(h, &a, "{\"type\":\"leave\",\"id\":7}");
+  srv_tick(h->srv, 3010);
+  assert_null(srv_room_find(h->srv, "Circle"));
+  srv_db_close(op);
+  drop(&a);
+  h_free(h);
+  remove_db(dir, path);
+}
+
 static void guests_still_join_the_lobby(void **state)
 {
   (void)state;
@@ -657,6 +728,7 @@ int main(void)
       cmocka_unit_test(close_counts_down_then_ends_the_room_for_all),
       cmocka_unit_test(stepping_out_hears_nothing_and_notes_reach_only_facilitators),
       cmocka_unit_test(guests_still_join_the_lobby),
+      cmocka_unit_test(operator_changes_reach_the_room_without_a_restart),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
