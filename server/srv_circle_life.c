@@ -80,6 +80,17 @@ void srv_circle_on_admit(struct srv *srv, struct srv_session *s, const json_t *m
                    room->name, room->settings.limit);
     return;
   }
+  /* Names are unique within a room: someone of the same name may have come
+   * in while this person waited. */
+  for (size_t i = 0; admit && i < room->count; i++) {
+    if (srv_name_same(room->members[i]->session->name, k->name)) {
+      srv_send_error(srv, s->id, id, PROTO_E_NAME_TAKEN,
+                     "Someone in %s is already called \"%s\"; decline, and say why, so they "
+                     "can come back with another name.",
+                     room->name, k->name);
+      return;
+    }
+  }
   json_t *reply = srv_msg_new(admit ? "admitted" : "declined", id);
   if (reply)
     json_object_set_new(reply, "session", json_integer((json_int_t)k->id));

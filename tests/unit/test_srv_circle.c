@@ -698,6 +698,33 @@ static void operator_changes_reach_the_room_without_a_restart(void **state)
   remove_db(dir, path);
 }
 
+/* Someone of the same name came in while Dee knocked: the admit is
+ * refused, so no two people in the room share a name. */
+static void an_admit_is_refused_when_the_knockers_name_is_now_taken(void **state)
+{
+  (void)state;
+  struct harness *h = new_server(NULL);
+  struct person a = {0}, d = {0}, d2 = {0};
+  identify(h, &a, "Ada", 1);
+  identify(h, &d, "Dee", 2);
+  identify(h, &d2, "DEE", 3);
+  make_circle(h, &a, "{\"knock\":true}");
+  enter(h, &a, "Circle", 5001);
+  ask(h, &d, "{\"type\":\"join\",\"id\":4,\"room\":\"Circle\"}");
+  json_t *inv = ask(h, &a, "{\"type\":\"invite\",\"id\":5}");
+  char line[256];
+  snprintf(line, sizeof line, "{\"type\":\"join\",\"id\":6,\"room\":\"Circle\",\"invite\":\"%s\"}",
+           h_str(inv, "token"));
+  assert_string_equal(h_str(ask(h, &d2, line), "type"), "joined");
+  snprintf(line, sizeof line, "{\"type\":\"admit\",\"id\":7,\"session\":%llu}",
+           (unsigned long long)d.s->id);
+  h_assert_error(ask(h, &a, line), "name_taken", 7);
+  assert_null(d.s->member);
+  assert_ptr_equal(d.s->knocking, a.s->member->room);
+  drop(&a);
+  h_free(h);
+}
+
 static void guests_still_join_the_lobby(void **state)
 {
   (void)state;
@@ -729,6 +756,7 @@ int main(void)
       cmocka_unit_test(stepping_out_hears_nothing_and_notes_reach_only_facilitators),
       cmocka_unit_test(guests_still_join_the_lobby),
       cmocka_unit_test(operator_changes_reach_the_room_without_a_restart),
+      cmocka_unit_test(an_admit_is_refused_when_the_knockers_name_is_now_taken),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
