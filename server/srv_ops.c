@@ -26,7 +26,7 @@ static int usage_error(const char *what)
   return EXIT_USAGE;
 }
 
-/* "90", "90s", "15m", "2h", "7d" -> seconds. */
+/* "90", "90s", "15m", "2h", "7d" -> seconds (at least 1). */
 static int parse_duration(const char *s, long *out)
 {
   char num[32];
@@ -65,9 +65,11 @@ static void print_room(void *ud, const struct srv_db_room *r)
 {
   (void)ud;
   const struct srv_settings *s = &r->settings;
-  printf("%s\tlimit=%u locked=%s knock=%s guests=%s floor=%s turn_limit=%u topic=\"%s\"\n",
+  printf("%s\tlimit=%u locked=%s knock=%s guests=%s floor=%s turn_limit=%u turn_cue=%u "
+         "turn_end=%s topic=\"%s\"\n",
          r->name, s->limit, s->locked ? "on" : "off", s->knock ? "on" : "off",
-         s->guests ? "on" : "off", srv_floor_name(s->floor), s->turn_limit, s->topic);
+         s->guests ? "on" : "off", srv_floor_name(s->floor), s->turn_limit, s->turn_cue,
+         s->turn_end == SRV_TURN_PASS ? "pass" : "remind", s->topic);
 }
 
 static void print_ban(void *ud, const struct srv_db_ban *b)
@@ -92,12 +94,18 @@ static int room_set(struct srv_db *db, const char *name, const char *key, const 
     fprintf(stderr, SRV_NAME ": there is no room called \"%s\"\n", name);
     return EXIT_FAILURE;
   }
-  /* Values as the protocol types them: on/off, whole numbers, or text. */
+  /* Values as the protocol types them: on/off, whole numbers, or text;
+   * the turn times also as durations ("2m"), as the client's /room set
+   * takes them. */
   json_t *v;
+  long seconds;
+  bool is_time = strcmp(key, "turn_limit") == 0 || strcmp(key, "turn_cue") == 0;
   if (strcmp(value, "on") == 0 || strcmp(value, "off") == 0) {
     v = json_boolean(value[1] == 'n');
   } else if (*value && strspn(value, "0123456789") == strlen(value) && strlen(value) < 10) {
     v = json_integer(strtol(value, NULL, 10));
+  } else if (is_time && parse_duration(value, &seconds) == HX_OK) {
+    v = json_integer(seconds);
   } else {
     v = json_string(value);
   }
