@@ -2,10 +2,12 @@
 # A hands circle between real processes, each person with an identity of
 # their own. Ada makes a room and hosts it; Ben and Cleo raise hands; Ada
 # hears the queue in order, gives the floor to the first hand and then to
-# Cleo; Ben, a member, tries /remove and is refused with a clear line, and
-# Cleo stays. Then Dee knocks and Ada lets her in; Ada locks the room and
-# Eve comes in with an invite code; Ada closes the room with a countdown and
-# everyone is out of it, told why. First, a damaged identity file.
+# Cleo, then takes it back; Ben, a member, tries /remove and is refused
+# with a clear line, and Cleo stays. Then Dee knocks and Ada lets her in and
+# makes her a facilitator; Ada locks the room and Eve comes in with an
+# invite code; Ada closes the room with a countdown (its start, the
+# 10-seconds point, the end) and everyone is out of it, told why. First, a
+# damaged identity file.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/circle_lib.sh"
 
@@ -48,6 +50,12 @@ wait_for "$T/Ada.out" '^Ben raised a hand\. 1 in the queue\.$' 10
 wait_for "$T/Ben.out" '^Your hand is up\. Number 1 in the queue\.$' 10
 say Cleo '/hand'
 wait_for "$T/Ada.out" '^Cleo raised a hand\. 2 in the queue\.$' 10
+# /hand again lowers it; raised once more, Cleo is behind Ben still.
+say Cleo '/hand'
+wait_for "$T/Ada.out" '^Cleo lowered a hand\.$' 10
+wait_for "$T/Cleo.out" '^Your hand is down\.$' 10
+say Cleo '/hand up'
+wait_for "$T/Cleo.out" '^Your hand is up\. Number 2 in the queue\.$' 10
 say Ada '/queue'
 wait_for "$T/Ada.out" '^Hands up: Ben, Cleo\.$' 10
 
@@ -55,9 +63,14 @@ say Ada '/next'
 wait_for "$T/Ben.out" '^Your turn\.$' 10
 wait_for "$T/Cleo.out" '^Ben has the floor\.$' 10
 wait_for "$T/Ada.out" '^Ben has the floor\.$' 10
+say Cleo '/floor'
+wait_for "$T/Cleo.out" '^Floor: hands\. Ben has the floor\. Hands up: you\.$' 10
 say Ada '/give Cleo'
 wait_for "$T/Cleo.out" '^Your turn\.$' 10
 wait_for "$T/Ben.out" '^Cleo has the floor\.$' 10
+say Ada '/take'
+wait_for "$T/Cleo.out" '^Nobody has the floor\.$' 10
+wait_for "$T/Ben.out" '^Nobody has the floor\.$' 10
 
 say Ben '/remove Cleo'
 wait_for "$T/Ben.out" '^Error: .*(host|facilitator)' 10
@@ -71,9 +84,18 @@ start_driven Dee --room Circle
 DEE=$LAST_PID
 wait_for "$T/Dee.out" '^You are knocking at Circle\. Please wait' 15
 wait_for "$T/Ada.out" '^Dee is knocking\. Type /admit Dee or /decline Dee\.$' 10
+say Ada '/knock'
+wait_for "$T/Ada.out" '^Dee is knocking\. Type /admit NAME or /decline NAME\.$' 10
 say Ada '/admit dee'
 wait_for "$T/Dee.out" '^You joined Circle\. 4 people here\.$' 10
 wait_for "$T/Ben.out" '^Dee joined Circle\. 4 people here\.$' 10
+
+# A role given: Dee facilitates, and changes the topic.
+say Ada '/role Dee facilitator'
+wait_for "$T/Dee.out" '^You are now a facilitator\.$' 10
+wait_for "$T/Ben.out" '^Dee is now a facilitator\.$' 10
+say Dee '/topic Evening circle'
+wait_for "$T/Ben.out" '^Dee changed the room: topic: Evening circle\.$' 10
 
 say Ada '/lock'
 wait_for "$T/Ada.out" '^Ada changed the room: locked\.$' 10
@@ -86,7 +108,15 @@ wait_for "$T/Eve.out" '^You joined Lobby' 15
 say Eve "/join Circle --invite $token"
 wait_for "$T/Eve.out" '^You joined Circle\. 5 people here\.$' 10
 
-say Ada '/close 10s See you next week.'
+wait_for "$T/Dee.out" '^Eve joined Circle\. 5 people here\.$' 10
+say Ada '/unlock'
+wait_for "$T/Eve.out" '^Ada changed the room: unlocked\.$' 10
+
+# The countdown says its start, then the 10-seconds point, then the end.
+say Ada '/close 12s See you next week.'
+for name in Ada Ben Cleo Dee Eve; do
+  wait_for "$T/$name.out" '^Room closing in 12 seconds\. See you next week\.$' 10
+done
 for name in Ada Ben Cleo Dee Eve; do
   wait_for "$T/$name.out" '^Room closing in 10 seconds\. See you next week\.$' 10
 done
@@ -104,5 +134,6 @@ wait_exit "$BEN" 10
 wait_exit "$CLEO" 10
 wait_exit "$DEE" 10
 wait_exit "$EVE" 10
-echo "hands circle: queue in order, floor given twice, member's /remove refused, knock" \
-  "answered, invite past the lock, room closed with a countdown"
+echo "hands circle: queue in order, a hand lowered, floor given twice and taken, member's" \
+  "/remove refused, knock answered, a facilitator made, invite past the lock, room closed" \
+  "with a countdown"
