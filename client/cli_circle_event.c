@@ -148,7 +148,7 @@ int circle_print_floor(struct cli_circle *c, bool queue_only)
   if (c->queue_len == 0) {
     snprintf(line + used, sizeof line - used, "%s%s", used ? " " : "",
              strcmp(c->mode, "round") == 0 ? "Nobody is waiting." : "No hands are up.");
-    circle_print(c, line);
+    circle_answer(c, line);
     return HX_OK;
   }
   int n = snprintf(line + used, sizeof line - used, "%s%s:", used ? " " : "",
@@ -164,7 +164,7 @@ int circle_print_floor(struct cli_circle *c, bool queue_only)
     used += n > 0 ? (size_t)n : 0;
   }
   circle_end_sentence(line, sizeof line);
-  circle_print(c, line);
+  circle_answer(c, line);
   return HX_OK;
 }
 

@@ -2,7 +2,8 @@
 # A hands circle between real processes, each person with an identity of
 # their own. Ada makes a room and hosts it; Ben and Cleo raise hands; Ada
 # hears the queue in order, gives the floor to the first hand and then to
-# Cleo, then takes it back; Ben, a member, tries /remove and is refused
+# Cleo, then takes it back (Fay, with Hearth's own speech, hears the queue
+# said when she asks); Ben, a member, tries /remove and is refused
 # with a clear line, and Cleo stays. Then Dee knocks and Ada lets her in and
 # makes her a facilitator; Ada locks the room and Eve comes in with an
 # invite code; Ada closes the room with a countdown (its start, the
@@ -44,6 +45,14 @@ start_driven Cleo --room Circle
 CLEO=$LAST_PID
 wait_for "$T/Ben.out" '^Floor: hands\. Nobody has the floor\.$' 15
 wait_for "$T/Cleo.out" '^Floor: hands\. Nobody has the floor\.$' 15
+# Fay has no screen reader: Hearth speaks for her (quiet preset, no
+# earcons), and what she asks for is said to her.
+mkdir -p -m 700 "$T/config-Fay"
+printf '[cues]\npreset = quiet\nvolume = 0\n' >"$T/config-Fay/hearth.conf"
+silence "$T/quiet.wav" 1
+start_driven Fay --room Circle --speech espeak --audio-in "$T/quiet.wav" --audio-out "$T/fay-heard.wav"
+wait_for "$T/Fay.out" '^Floor: hands\. Nobody has the floor\.$' 15
+grep -q 'Speech is off' "$T/Fay.out" && fail "espeak-ng did not start in Fay's hearth"
 
 say Ben '/hand'
 wait_for "$T/Ada.out" '^Ben raised a hand\. 1 in the queue\.$' 10
@@ -58,6 +67,31 @@ say Cleo '/hand up'
 wait_for "$T/Cleo.out" '^Your hand is up\. Number 2 in the queue\.$' 10
 say Ada '/queue'
 wait_for "$T/Ada.out" '^Hands up: Ben, Cleo\.$' 10
+# Fay asks for the queue after a quiet spell, then leaves quietly.
+wait_for "$T/Fay.out" '^Cleo raised a hand\. 2 in the queue\.$' 10
+sleep 2.5
+FAY_ASKED=$(date +%s.%N)
+say Fay '/queue'
+wait_for "$T/Fay.out" '^Hands up: Ben, Cleo\.$' 10
+sleep 3
+say Fay '/leave quietly'
+wait_for "$T/Fay.out" '^You left Circle' 10
+say Fay '/quit'
+wait_exit "${DRIVEN[Fay]}" 10
+FAY_END=$(date +%s.%N)
+# Her recording ends when she quit (it starts only once espeak-ng is up):
+# where she asked, counted back from its end.
+asked=$(awk -v d="$("$HXWAV" duration "$T/fay-heard.wav")" -v e="$FAY_END" -v a="$FAY_ASKED" \
+  'BEGIN { printf "%.2f", d - (e - a) }')
+before=$("$HXWAV" rms "$T/fay-heard.wav" "$(awk -v a="$asked" 'BEGIN { print a - 2.2 }')" \
+  "$(awk -v a="$asked" 'BEGIN { print a - 0.4 }')")
+awk -v l="$before" 'BEGIN { exit !(l < -60) }' || fail "Fay heard ${before} dBFS before she asked"
+said=$("$HXWAV" active "$T/fay-heard.wav" -45 "$(awk -v a="$asked" 'BEGIN { print a - 0.4 }')" \
+  "$(awk -v a="$asked" 'BEGIN { print a + 3.5 }')") ||
+  fail "Fay asked for the queue and heard nothing (${before} dBFS before)"
+read -r _ _ said_len <<<"$said"
+echo "Fay's /queue was said to her: ${said_len}s of speech (${before} dBFS before she asked)"
+awk -v l="$said_len" 'BEGIN { exit !(l > 0.8) }' || fail "Fay heard only ${said_len}s, not the queue"
 
 say Ada '/next'
 wait_for "$T/Ben.out" '^Your turn\.$' 10
