@@ -3,7 +3,7 @@
 # their own. Ada makes a room and hosts it; Ben and Cleo raise hands; Ada
 # hears the queue in order, gives the floor to the first hand and then to
 # Cleo, then takes it back (Fay, with Hearth's own speech, hears the queue
-# said when she asks); Ben, a member, tries /remove and is refused
+# said when she asks, and her turn); Ben, a member, tries /remove and is refused
 # with a clear line, and Cleo stays. Then Dee knocks and Ada lets her in and
 # makes her a facilitator; Ada locks the room and Eve comes in with an
 # invite code; Ada closes the room with a countdown (its start, the
@@ -67,31 +67,43 @@ say Cleo '/hand up'
 wait_for "$T/Cleo.out" '^Your hand is up\. Number 2 in the queue\.$' 10
 say Ada '/queue'
 wait_for "$T/Ada.out" '^Hands up: Ben, Cleo\.$' 10
-# Fay asks for the queue after a quiet spell, then leaves quietly.
+# Fay asks for the queue after a quiet spell; then Ada gives her the floor,
+# and "your turn" reaches her through her cue mapping (speech in the quiet
+# preset); she passes and leaves quietly.
 wait_for "$T/Fay.out" '^Cleo raised a hand\. 2 in the queue\.$' 10
 sleep 2.5
 FAY_ASKED=$(date +%s.%N)
 say Fay '/queue'
 wait_for "$T/Fay.out" '^Hands up: Ben, Cleo\.$' 10
 sleep 3
+say Ada '/give Fay'
+wait_for "$T/Fay.out" '^Your turn\.$' 10
+FAY_TURN=$(date +%s.%N)
+sleep 2.5
+say Fay '/pass'
+wait_for "$T/Ben.out" '^Nobody has the floor\.$' 10
 say Fay '/leave quietly'
 wait_for "$T/Fay.out" '^You left Circle' 10
 say Fay '/quit'
 wait_exit "${DRIVEN[Fay]}" 10
 FAY_END=$(date +%s.%N)
 # Her recording ends when she quit (it starts only once espeak-ng is up):
-# where she asked, counted back from its end.
-asked=$(awk -v d="$("$HXWAV" duration "$T/fay-heard.wav")" -v e="$FAY_END" -v a="$FAY_ASKED" \
-  'BEGIN { printf "%.2f", d - (e - a) }')
-before=$("$HXWAV" rms "$T/fay-heard.wav" "$(awk -v a="$asked" 'BEGIN { print a - 2.2 }')" \
-  "$(awk -v a="$asked" 'BEGIN { print a - 0.4 }')")
+# a moment's place in it is counted back from its end.
+at() {
+  awk -v d="$("$HXWAV" duration "$T/fay-heard.wav")" -v e="$FAY_END" -v t="$1" -v o="$2" \
+    'BEGIN { printf "%.2f", d - (e - t) + o }'
+}
+before=$("$HXWAV" rms "$T/fay-heard.wav" "$(at "$FAY_ASKED" -2.2)" "$(at "$FAY_ASKED" -0.4)")
 awk -v l="$before" 'BEGIN { exit !(l < -60) }' || fail "Fay heard ${before} dBFS before she asked"
-said=$("$HXWAV" active "$T/fay-heard.wav" -45 "$(awk -v a="$asked" 'BEGIN { print a - 0.4 }')" \
-  "$(awk -v a="$asked" 'BEGIN { print a + 3.5 }')") ||
+said=$("$HXWAV" active "$T/fay-heard.wav" -45 "$(at "$FAY_ASKED" -0.4)" "$(at "$FAY_ASKED" 2.8)") ||
   fail "Fay asked for the queue and heard nothing (${before} dBFS before)"
 read -r _ _ said_len <<<"$said"
 echo "Fay's /queue was said to her: ${said_len}s of speech (${before} dBFS before she asked)"
 awk -v l="$said_len" 'BEGIN { exit !(l > 0.8) }' || fail "Fay heard only ${said_len}s, not the queue"
+turn=$("$HXWAV" active "$T/fay-heard.wav" -45 "$(at "$FAY_TURN" -0.4)" "$(at "$FAY_TURN" 2.2)") ||
+  fail "Fay was given the floor and heard nothing"
+read -r _ _ turn_len <<<"$turn"
+echo "Fay's turn was said to her: ${turn_len}s of speech"
 
 say Ada '/next'
 wait_for "$T/Ben.out" '^Your turn\.$' 10
@@ -102,9 +114,15 @@ wait_for "$T/Cleo.out" '^Floor: hands\. Ben has the floor\. Hands up: you\.$' 10
 say Ada '/give Cleo'
 wait_for "$T/Cleo.out" '^Your turn\.$' 10
 wait_for "$T/Ben.out" '^Cleo has the floor\.$' 10
+nobody=$(grep -c '^Nobody has the floor\.$' "$T/Ben.out")
 say Ada '/take'
 wait_for "$T/Cleo.out" '^Nobody has the floor\.$' 10
-wait_for "$T/Ben.out" '^Nobody has the floor\.$' 10
+waited=0
+until [ "$(grep -c '^Nobody has the floor\.$' "$T/Ben.out")" -gt "$nobody" ]; do
+  sleep 0.1
+  waited=$((waited + 1))
+  [ $waited -lt 100 ] || fail "Ben was not told the floor was taken: $(tail -3 "$T/Ben.out")"
+done
 
 say Ben '/remove Cleo'
 wait_for "$T/Ben.out" '^Error: .*(host|facilitator)' 10
