@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The operator CLI on a running hearthd, as the people in its rooms notice
 # it, with no restart: room create, list, set and delete; invite create
-# with --uses and --expires; ban list and ban remove of a ban a host made.
+# with --uses and --expires; ban list and ban remove of a ban a host made;
+# room_create = operator in the config file.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/circle_lib.sh"
 
@@ -20,7 +21,7 @@ wait_count() {
 }
 invalid='^Error: That invite is not valid for Garden: it may be used up or expired\.$'
 
-start_server
+start_server --shutdown-grace 0
 
 # room create and list, then a person walks in.
 hd room create Garden --topic "Plants and weather" --limit 6 >"$T/create.out" 2>&1 ||
@@ -123,5 +124,19 @@ wait_for "$T/Ben.out" '^Garden is made, and you are its host\.' 10
 
 for name in Ada Ben Cleo Dee Eve; do say "$name" '/quit'; done
 for name in Ada Ben Cleo Dee Eve; do wait_exit "${DRIVEN[$name]}" 10; done
+
+# room_create = operator: people cannot make rooms; the operator still can.
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID" || fail "hearthd exited with status $? after SIGTERM"
+printf 'room_create = operator\nshutdown_grace = 0\n' >"$T/hearthd.conf"
+start_server --config "$T/hearthd.conf"
+start_driven Gil
+wait_for "$T/Gil.out" '^You joined Lobby' 15
+say Gil '/room create Mine'
+wait_for "$T/Gil.out" '^Error: On this server only the operator creates rooms\.$' 10
+hd room create Mine >/dev/null || fail "the operator could not create a room"
+say Gil '/quit'
+wait_exit "${DRIVEN[Gil]}" 10
 echo "operator CLI on a running server: room create, list, set (told to the room), delete;" \
-  "invite --uses 2 let in two and refused the third, --expires 2s expired; ban list and remove"
+  "invite --uses 2 let in two and refused the third, --expires 2s expired; ban list and remove;" \
+  "room_create = operator"
