@@ -3,12 +3,13 @@
 # their own. Ada makes a room and hosts it; Ben and Cleo raise hands; Ada
 # hears the queue in order, gives the floor to the first hand and then to
 # Cleo, then takes it back (Fay, with Hearth's own speech, hears the queue
-# said when she asks, and her turn); Ben, a member, tries /remove and is refused
-# with a clear line, and Cleo stays. Then Dee knocks and Ada lets her in and
-# makes her a facilitator; Ada locks the room and Eve comes in with an
-# invite code; Ada closes the room with a countdown (its start, the
-# 10-seconds point, the end) and everyone is out of it, told why. First, a
-# damaged identity file.
+# said when she asks, and her turn); Ben, a member, tries /remove and is
+# refused with a clear line, and Cleo stays. Then Dee knocks and Ada lets
+# her in and makes her a facilitator; Ada locks the room and Eve comes in
+# with an invite code. Ada's connection dies: the floor goes on, Dee hands
+# it on, and Ada is host again when she is back. Ada closes the room with a
+# countdown (its start, the 10-seconds point, the end) and everyone is out
+# of it, told why. First, a damaged identity file.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/circle_lib.sh"
 
@@ -163,6 +164,23 @@ wait_for "$T/Eve.out" '^You joined Circle\. 5 people here\.$' 10
 wait_for "$T/Dee.out" '^Eve joined Circle\. 5 people here\.$' 10
 say Ada '/unlock'
 wait_for "$T/Eve.out" '^Ada changed the room: unlocked\.$' 10
+
+# Ada's connection dies (her hearth is killed) while Ben holds the floor:
+# the circle and its floor go on, Dee still facilitates, and Ada's key is
+# the host again when she comes back.
+say Ada '/give Ben'
+wait_for "$T/Dee.out" '^Ben has the floor\.$' 10
+kill -KILL "$ADA"
+wait_for "$T/Dee.out" '^Ada left Circle\. 4 people here\.$' 10
+say Cleo '/floor'
+wait_for "$T/Cleo.out" '^Floor: hands\. Ben has the floor\. No hands are up\.$' 10
+say Dee '/give Cleo'
+wait_for "$T/Dee.out" '^Cleo has the floor\.$' 10
+mv "$T/Ada.out" "$T/Ada-first.out"
+start_driven Ada --room Circle
+ADA=$LAST_PID
+wait_for "$T/Ada.out" 'You are the host here\.$' 15
+wait_for "$T/Dee.out" '^Ada joined Circle\. 5 people here\.$' 10
 
 # The countdown says its start, then the 10-seconds point, then the end.
 say Ada '/close 12s See you next week.'
