@@ -879,6 +879,41 @@ static void away_is_told_only_when_the_person_says_so(void **state)
   h_free(h);
 }
 
+/* Stepping out (or being moved to listening) takes a person out of the
+ * round: the floor passes them by, and comes to them again once back. */
+static void the_round_passes_by_whoever_stepped_out_or_listens(void **state)
+{
+  (void)state;
+  struct harness *h = new_server(NULL);
+  struct person p[4] = {{0}};
+  const char *names[] = {"Ada", "Ben", "Cy", "Dee"};
+  for (int i = 0; i < 4; i++)
+    identify(h, &p[i], names[i], (uint8_t)(i + 1));
+  make_circle(h, &p[0], "{\"floor\":\"round\"}");
+  for (int i = 0; i < 4; i++)
+    enter(h, &p[i], "Circle", (uint16_t)(5001 + i));
+  /* Ada holds the floor; Ben steps out, Ada moves Cy to listening. */
+  ask(h, &p[1], "{\"type\":\"step_out\",\"id\":1,\"out\":true}");
+  char line[160];
+  snprintf(line, sizeof line, "{\"type\":\"moderate\",\"id\":2,\"action\":\"listen\",\"session\":%llu}",
+           (unsigned long long)p[2].s->id);
+  ask(h, &p[0], line);
+  json_t *queue = json_object_get(last_event(h, &p[3], "floor"), "queue");
+  assert_int_equal(json_array_size(queue), 1);
+  assert_int_equal(json_integer_value(json_array_get(queue, 0)), (json_int_t)p[3].s->id);
+  ask(h, &p[0], "{\"type\":\"pass\",\"id\":3}");
+  assert_int_equal(h_int(last_event(h, &p[0], "floor"), "holder"), (json_int_t)p[3].s->id);
+  ask(h, &p[3], "{\"type\":\"pass\",\"id\":4}");
+  assert_int_equal(h_int(last_event(h, &p[0], "floor"), "holder"), (json_int_t)p[0].s->id);
+  /* Ben is back: his turn comes after Ada's. */
+  ask(h, &p[1], "{\"type\":\"step_out\",\"id\":5,\"out\":false}");
+  ask(h, &p[0], "{\"type\":\"pass\",\"id\":6}");
+  assert_int_equal(h_int(last_event(h, &p[0], "floor"), "holder"), (json_int_t)p[1].s->id);
+  for (int i = 0; i < 4; i++)
+    drop(&p[i]);
+  h_free(h);
+}
+
 /* Someone of the same name came in while Dee knocked: the admit is
  * refused, so no two people in the room share a name. */
 static void an_admit_is_refused_when_the_knockers_name_is_now_taken(void **state)
@@ -944,6 +979,7 @@ int main(void)
       cmocka_unit_test(only_the_operator_makes_rooms_when_the_server_says_so),
       cmocka_unit_test(away_is_told_only_when_the_person_says_so),
       cmocka_unit_test(an_admit_is_refused_when_the_knockers_name_is_now_taken),
+      cmocka_unit_test(the_round_passes_by_whoever_stepped_out_or_listens),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
