@@ -103,6 +103,12 @@ static void on_circle_event(void *userdata, enum a11y_cue_event cue, const char 
   cli_front_cue(a->front, cue, line);
 }
 
+static void on_circle_answer(void *userdata, const char *line)
+{
+  struct app *a = userdata;
+  cli_front_answer(a->front, line);
+}
+
 static void on_typed_line(void *userdata, const struct cli_typed_line *tl)
 {
   struct app *a = userdata;
@@ -688,8 +694,11 @@ static int open_parts(struct app *a)
   rc = open_identity(a);
   if (rc != HX_OK)
     return rc;
-  struct cli_circle_io cio = {
-      .print = out_line, .event = on_circle_event, .send = send_control, .userdata = a};
+  struct cli_circle_io cio = {.print = out_line,
+                             .event = on_circle_event,
+                             .answer = on_circle_answer,
+                             .send = send_control,
+                             .userdata = a};
   rc = cli_circle_create(&cio, a->media, a->identity, &a->circle);
   if (rc != HX_OK) {
     say(a, "Cannot start: %s.", hx_strerror(rc));

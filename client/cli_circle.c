@@ -48,6 +48,14 @@ int cli_circle_set_fingerprint(struct cli_circle *c, const char *fingerprint)
 
 void circle_print(struct cli_circle *c, const char *line) { c->io.print(c->io.userdata, line); }
 
+void circle_answer(struct cli_circle *c, const char *line)
+{
+  if (c->io.answer)
+    c->io.answer(c->io.userdata, line);
+  else
+    circle_print(c, line);
+}
+
 void circle_cue(struct cli_circle *c, enum a11y_cue_event cue, const char *line)
 {
   if (c->io.event)

@@ -28,6 +28,10 @@ struct cli_circle_io {
    * muted by host, room closing) and its line. NULL: the line goes to
    * print. */
   void (*event)(void *userdata, enum a11y_cue_event cue, const char *line);
+  /* A line the person asked for (/floor, /queue, /knock, /bans): it
+   * should reach them however they listen, so it is spoken too when the
+   * client speaks for itself. NULL: the line goes to print. */
+  void (*answer)(void *userdata, const char *line);
   /* One encoded control message, "\n" included. */
   int (*send)(void *userdata, const char *data, size_t len);
   void *userdata;

@@ -275,7 +275,7 @@ static int cmd_knock(struct cli_circle *c, const char *args)
   if (*args) /* knocking at a room is joining it: the room decides */
     return circle_send(c, json_pack("{s:s,s:s}", "type", "join", "room", args));
   if (c->knockers_len == 0) {
-    circle_print(c, "Nobody is knocking.");
+    circle_answer(c, "Nobody is knocking.");
     return HX_OK;
   }
   char line[CLI_LINE_MAX];
@@ -291,7 +291,7 @@ static int cmd_knock(struct cli_circle *c, const char *args)
   }
   snprintf(line + used, sizeof line - used, " %s knocking. Type /admit NAME or /decline NAME.",
            c->knockers_len == 1 ? "is" : "are");
-  circle_print(c, line);
+  circle_answer(c, line);
   return HX_OK;
 }
 

@@ -148,7 +148,7 @@ int circle_print_floor(struct cli_circle *c, bool queue_only)
   if (c->queue_len == 0) {
     snprintf(line + used, sizeof line - used, "%s%s", used ? " " : "",
              strcmp(c->mode, "round") == 0 ? "Nobody is waiting." : "No hands are up.");
-    circle_print(c, line);
+    circle_answer(c, line);
     return HX_OK;
   }
   int n = snprintf(line + used, sizeof line - used, "%s%s:", used ? " " : "",
@@ -164,7 +164,7 @@ int circle_print_floor(struct cli_circle *c, bool queue_only)
     used += n > 0 ? (size_t)n : 0;
   }
   circle_end_sentence(line, sizeof line);
-  circle_print(c, line);
+  circle_answer(c, line);
   return HX_OK;
 }
 
@@ -282,7 +282,11 @@ static void on_settings(struct cli_circle *c, const json_t *msg)
   if (!json_is_object(settings))
     return;
   char line[CLI_LINE_MAX], by[CLI_NAME_BYTES];
-  a11y_text_sanitize(by, sizeof by, proto_msg_str(msg, "by", "Someone"));
+  /* No one in the room: the server's operator ran hearthd room set. */
+  if (proto_msg_bool(msg, "operator", 0))
+    hx_strlcpy(by, "The operator", sizeof by);
+  else
+    a11y_text_sanitize(by, sizeof by, proto_msg_str(msg, "by", "Someone"));
   int n = snprintf(line, sizeof line, "%s changed the room:", by);
   size_t used = n > 0 ? (size_t)n : 0, changes = 0;
   const char *key;

@@ -72,6 +72,8 @@ struct cli_circle {
 
 /* cli_circle.c */
 void circle_print(struct cli_circle *c, const char *line);
+/* A line the person asked for (io.answer when set, else print). */
+void circle_answer(struct cli_circle *c, const char *line);
 /* An event line with the cue it deserves (io.event when set, else print). */
 void circle_cue(struct cli_circle *c, enum a11y_cue_event cue, const char *line);
 __attribute__((format(printf, 2, 3))) void circle_printf(struct cli_circle *c, const char *fmt,

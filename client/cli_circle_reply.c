@@ -80,7 +80,8 @@ static void on_bans(struct cli_circle *c, const json_t *msg)
   char line[CLI_LINE_MAX], room[CIRCLE_ROOM_BYTES];
   a11y_text_sanitize(room, sizeof room, proto_msg_str(msg, "room", c->room));
   if (!json_is_array(bans) || json_array_size(bans) == 0) {
-    circle_printf(c, "Nobody is banned from %s.", room);
+    snprintf(line, sizeof line, "Nobody is banned from %s.", room);
+    circle_answer(c, line);
     return;
   }
   int n = snprintf(line, sizeof line, "Bans in %s:", room);
@@ -110,7 +111,7 @@ static void on_bans(struct cli_circle *c, const json_t *msg)
     used += (size_t)n;
   }
   circle_end_sentence(line, sizeof line);
-  circle_print(c, line);
+  circle_answer(c, line);
 }
 
 static void on_unbanned(struct cli_circle *c, const json_t *msg)

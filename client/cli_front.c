@@ -303,6 +303,17 @@ void cli_front_cue(void *front, enum a11y_cue_event cue, const char *line)
   tell(f, (int)cue, outputs, line);
 }
 
+void cli_front_answer(void *front, const char *line)
+{
+  struct cli_front *f = front;
+  hx_strlcpy(f->last, line, sizeof f->last);
+  cli_front_print(f, line);
+  /* Asked for, so said whatever the cue mapping: without a screen reader
+   * our own speech is how the answer reaches the person. */
+  if (f->speech_on && cli_announce_has_speech(f->announce))
+    cli_announce_say(f->announce, A11Y_CUE_ROOM_NEWS, A11Y_CUE_SPEECH, line);
+}
+
 void cli_front_text(void *front, const struct cli_typed_line *tl)
 {
   struct cli_front *f = front;

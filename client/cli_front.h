@@ -44,6 +44,10 @@ void cli_front_event(struct cli_front *f, const struct a11y_event_info *ev, cons
 /* A circle event (cli_circle_io.event) and its line: told as the cue
  * mapping says. front is a struct cli_front. */
 void cli_front_cue(void *front, enum a11y_cue_event cue, const char *line);
+/* A line the person asked for (cli_circle_io.answer: /floor, /queue,
+ * /knock, /bans): printed, remembered for /repeat, and spoken when our own
+ * speech is on, whatever the cue mapping. front is a struct cli_front. */
+void cli_front_answer(void *front, const char *line);
 /* A typed line (cli_typed_io.text): always printed, as it is something a
  * person said; its earcon as the text-message mapping says (not for our
  * own line). Spoken by our own speech only when tl->speak ("Ada says:

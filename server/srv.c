@@ -147,12 +147,9 @@ void srv_announce_shutdown(struct srv *srv, unsigned seconds)
 
 int64_t srv_wall_time(void) { return (int64_t)time(NULL); }
 
-void srv_tick(struct srv *srv, uint64_t now_ms)
+/* The operator CLI's changes, at most once each SRV_RELOAD_MS. */
+static void reload_if_changed(struct srv *srv, uint64_t now_ms)
 {
-  srv->now_ms = now_ms;
-  srv_room_tick(srv, now_ms);
-  srv_floor_tick(srv, now_ms);
-  srv_circle_tick(srv, now_ms);
   if (now_ms - srv->last_reload_ms < SRV_RELOAD_MS)
     return;
   srv->last_reload_ms = now_ms;
@@ -162,4 +159,13 @@ void srv_tick(struct srv *srv, uint64_t now_ms)
     hx_log(HX_LOG_INFO, "srv", "the data changed outside the server; reloading rooms");
     srv_circle_load_rooms(srv);
   }
+}
+
+void srv_tick(struct srv *srv, uint64_t now_ms)
+{
+  srv->now_ms = now_ms;
+  srv_room_tick(srv, now_ms);
+  srv_floor_tick(srv, now_ms);
+  reload_if_changed(srv, now_ms);
+  srv_circle_tick(srv, now_ms);
 }

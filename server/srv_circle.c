@@ -189,9 +189,7 @@ void srv_circle_on_create(struct srv *srv, struct srv_session *s, const json_t *
     return;
   }
   struct srv_room *room = NULL;
-  int rc = srv_db_room_insert(srv->db, name, &st);
-  if (rc == HX_OK)
-    rc = srv_db_role_set(srv->db, name, s->key, SRV_ROLE_HOST);
+  int rc = srv_db_room_insert(srv->db, name, &st, s->key);
   if (rc == HX_OK)
     rc = srv_room_create(srv, name, &st, &room);
   if (rc != HX_OK) {
@@ -202,6 +200,28 @@ void srv_circle_on_create(struct srv *srv, struct srv_session *s, const json_t *
   hx_log(HX_LOG_INFO, MODULE, "session %llu created the room %s", (unsigned long long)s->id,
          room->name);
   send_room(srv, s, id, room);
+}
+
+/* Puts new settings in force and tells the room who changed them (by, or
+ * the operator when NULL); a new floor mode starts the floor afresh. */
+static void change_settings(struct srv *srv, struct srv_room *room, const struct srv_settings *st,
+                            const char *by)
+{
+  bool mode_changed = st->floor != room->settings.floor;
+  room->settings = *st;
+  json_t *ev = srv_msg_new("event", -1);
+  if (ev) {
+    json_object_set_new(ev, "event", json_string("settings"));
+    json_object_set_new(ev, "room", json_string(room->name));
+    if (by)
+      json_object_set_new(ev, "by", json_string(by));
+    else
+      json_object_set_new(ev, "operator", json_true());
+    json_object_set_new(ev, "settings", srv_circle_settings_json(st));
+  }
+  srv_room_broadcast(srv, room, ev);
+  if (mode_changed && room->count)
+    srv_floor_reset(srv, room);
 }
 
 void srv_circle_on_set(struct srv *srv, struct srv_session *s, const json_t *msg)
@@ -232,19 +252,8 @@ void srv_circle_on_set(struct srv *srv, struct srv_session *s, const json_t *msg
     srv_send_error(srv, s->id, id, PROTO_E_INTERNAL, "The settings could not be saved.");
     return;
   }
-  bool mode_changed = st.floor != room->settings.floor;
-  room->settings = st;
   send_room(srv, s, id, room);
-  json_t *ev = srv_msg_new("event", -1);
-  if (ev) {
-    json_object_set_new(ev, "event", json_string("settings"));
-    json_object_set_new(ev, "room", json_string(room->name));
-    json_object_set_new(ev, "by", json_string(s->name));
-    json_object_set_new(ev, "settings", srv_circle_settings_json(&st));
-  }
-  srv_room_broadcast(srv, room, ev);
-  if (mode_changed)
-    srv_floor_reset(srv, room);
+  change_settings(srv, room, &st, s->name);
 }
 
 void srv_circle_on_role(struct srv *srv, struct srv_session *s, const json_t *msg)
@@ -328,6 +337,14 @@ struct load_ctx {
   int rc;
 };
 
+static bool settings_same(const struct srv_settings *a, const struct srv_settings *b)
+{
+  return strcmp(a->topic, b->topic) == 0 && a->limit == b->limit && a->locked == b->locked &&
+         a->knock == b->knock && a->guests == b->guests && a->floor == b->floor &&
+         a->turn_limit == b->turn_limit && a->turn_cue == b->turn_cue &&
+         a->turn_end == b->turn_end;
+}
+
 static void load_one(void *ud, const struct srv_db_room *r)
 {
   struct load_ctx *ctx = ud;
@@ -338,12 +355,13 @@ static void load_one(void *ud, const struct srv_db_room *r)
     return;
   }
   room->gone = false;
-  bool mode_changed = room->settings.floor != r->settings.floor;
-  room->settings = r->settings;
-  if (room->settings.limit < room->count)
-    room->settings.limit = (unsigned)room->count;
-  if (mode_changed && room->count)
-    srv_floor_reset(ctx->srv, room);
+  struct srv_settings st = r->settings;
+  if (st.limit < room->count)
+    st.limit = (unsigned)room->count;
+  /* The operator changed the room (hearthd room set): the people in it
+   * hear of it as they would of a facilitator's change. */
+  if (!settings_same(&st, &room->settings))
+    change_settings(ctx->srv, room, &st, NULL);
 }
 
 int srv_circle_load_rooms(struct srv *srv)
@@ -354,14 +372,8 @@ int srv_circle_load_rooms(struct srv *srv)
   int rc = srv_db_room_list(srv->db, load_one, &ctx);
   if (rc != HX_OK)
     return rc;
-  /* A room the operator deleted goes once it is empty; until then its
-   * people are not thrown out mid-sentence. */
-  struct srv_room *r = srv->rooms;
-  while (r) {
-    struct srv_room *next = r->next;
-    if (r->gone && r->count == 0)
-      srv_room_remove(srv, r);
-    r = next;
-  }
+  /* A room the operator deleted goes once it is empty (srv_circle_tick);
+   * until then its people are not thrown out mid-sentence, and no one new
+   * comes in. */
   return ctx.rc;
 }

@@ -37,7 +37,7 @@ void srv_circle_withdraw_knock(struct srv *srv, struct srv_session *s);
 
 /* Loads the rooms from the database into memory (start and reload). */
 int srv_circle_load_rooms(struct srv *srv);
-/* Close countdowns. */
+/* Close countdowns, and rooms the operator deleted that are now empty. */
 void srv_circle_tick(struct srv *srv, uint64_t now_ms);
 
 void srv_circle_on_create(struct srv *srv, struct srv_session *s, const json_t *msg);

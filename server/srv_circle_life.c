@@ -80,6 +80,17 @@ void srv_circle_on_admit(struct srv *srv, struct srv_session *s, const json_t *m
                    room->name, room->settings.limit);
     return;
   }
+  /* Names are unique within a room: someone of the same name may have come
+   * in while this person waited. */
+  for (size_t i = 0; admit && i < room->count; i++) {
+    if (srv_name_same(room->members[i]->session->name, k->name)) {
+      srv_send_error(srv, s->id, id, PROTO_E_NAME_TAKEN,
+                     "Someone in %s is already called \"%s\"; decline, and say why, so they "
+                     "can come back with another name.",
+                     room->name, k->name);
+      return;
+    }
+  }
   json_t *reply = srv_msg_new(admit ? "admitted" : "declined", id);
   if (reply)
     json_object_set_new(reply, "session", json_integer((json_int_t)k->id));
@@ -256,19 +267,31 @@ static void end_room(struct srv *srv, struct srv_room *room)
   hx_log(HX_LOG_INFO, MODULE, "%s closed", room->name);
 }
 
+/* A closing room's notices, and its end when the time is up. */
+static void count_down(struct srv *srv, struct srv_room *r, uint64_t now_ms)
+{
+  if (now_ms >= r->close_at_ms) {
+    end_room(srv, r);
+    return;
+  }
+  uint64_t left_ms = r->close_at_ms - now_ms;
+  if (r->close_next && left_ms <= (uint64_t)r->close_next * 1000) {
+    closing_event(srv, r, r->close_next);
+    r->close_next = next_point(r->close_next);
+  }
+}
+
 void srv_circle_tick(struct srv *srv, uint64_t now_ms)
 {
-  for (struct srv_room *r = srv->rooms; r; r = r->next) {
-    if (!r->closing)
-      continue;
-    if (now_ms >= r->close_at_ms) {
-      end_room(srv, r);
-      continue;
-    }
-    uint64_t left_ms = r->close_at_ms - now_ms;
-    if (r->close_next && left_ms <= (uint64_t)r->close_next * 1000) {
-      closing_event(srv, r, r->close_next);
-      r->close_next = next_point(r->close_next);
-    }
+  struct srv_room *r = srv->rooms;
+  while (r) {
+    struct srv_room *next = r->next;
+    if (r->closing)
+      count_down(srv, r, now_ms);
+    /* A room the operator deleted while people were in it goes once the
+     * last of them has left. */
+    if (r->gone && r->count == 0)
+      srv_room_remove(srv, r);
+    r = next;
   }
 }

@@ -209,9 +209,49 @@ int srv_db_room_put(struct srv_db *db, const char *name, const struct srv_settin
   return room_write(db, "INSERT OR REPLACE", name, s);
 }
 
-int srv_db_room_insert(struct srv_db *db, const char *name, const struct srv_settings *s)
+/* Several writes as one change: BEGIN here, then end_change commits them
+ * all (durably, before it returns) or rolls every one back. */
+static int begin_change(struct srv_db *db) { return exec(db, "BEGIN IMMEDIATE"); }
+
+static int end_change(struct srv_db *db, int rc)
 {
-  return room_write(db, "INSERT", name, s);
+  if (rc == HX_OK && exec(db, "COMMIT") == HX_OK)
+    return HX_OK;
+  exec(db, "ROLLBACK");
+  return rc == HX_OK ? HX_ERR_IO : rc;
+}
+
+/* Deletes what belongs to a room besides its row: roles, bans and
+ * invites, so that a later room of the same name starts with none. */
+static int forget_room(struct srv_db *db, const char *name)
+{
+  static const char *const sql[] = {"DELETE FROM roles WHERE room = ?1",
+                                    "DELETE FROM bans WHERE room = ?1",
+                                    "DELETE FROM invites WHERE room = ?1"};
+  for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+    sqlite3_stmt *st;
+    if (prepare(db, sql[i], &st) != HX_OK)
+      return HX_ERR_IO;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    int rc = step_done(db, st);
+    if (rc != HX_OK)
+      return rc;
+  }
+  return HX_OK;
+}
+
+int srv_db_room_insert(struct srv_db *db, const char *name, const struct srv_settings *s,
+                       const char *host_key)
+{
+  if (begin_change(db) != HX_OK)
+    return HX_ERR_IO;
+  /* Rows a deleted room of this name left in an older data file. */
+  int rc = forget_room(db, name);
+  if (rc == HX_OK)
+    rc = room_write(db, "INSERT", name, s);
+  if (rc == HX_OK && host_key)
+    rc = srv_db_role_set(db, name, host_key, SRV_ROLE_HOST);
+  return end_change(db, rc);
 }
 
 static void read_room(sqlite3_stmt *st, struct srv_db_room *r)
@@ -251,13 +291,18 @@ int srv_db_room_get(struct srv_db *db, const char *name, struct srv_db_room *out
 int srv_db_room_delete(struct srv_db *db, const char *name)
 {
   sqlite3_stmt *st;
-  if (prepare(db, "DELETE FROM rooms WHERE name = ?1", &st) != HX_OK)
+  if (begin_change(db) != HX_OK)
     return HX_ERR_IO;
-  sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-  int rc = step_done(db, st);
+  int rc = prepare(db, "DELETE FROM rooms WHERE name = ?1", &st);
+  if (rc == HX_OK) {
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    rc = step_done(db, st);
+  }
   if (rc == HX_OK && sqlite3_changes(db->h) == 0)
-    return HX_ERR_NOT_FOUND;
-  return rc;
+    rc = HX_ERR_NOT_FOUND;
+  if (rc == HX_OK)
+    rc = forget_room(db, name);
+  return end_change(db, rc);
 }
 
 int srv_db_room_list(struct srv_db *db, void (*fn)(void *ud, const struct srv_db_room *r),

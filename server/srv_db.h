@@ -63,10 +63,15 @@ const char *srv_role_name(enum srv_role r);
 int srv_floor_parse(const char *s, enum srv_floor_mode *out);
 int srv_role_parse(const char *s, enum srv_role *out);
 
-/* Rooms. room_put inserts or replaces; HX_ERR_NOT_FOUND from delete when
- * there is none. list calls fn for each room in creation order. */
+/* Rooms. room_put inserts or replaces. room_insert makes a new room
+ * (HX_ERR_EXISTS when the name is taken) and, when host_key is not NULL,
+ * that identity its host, in one transaction. room_delete also forgets the
+ * room's roles, bans and invites, in one transaction; HX_ERR_NOT_FOUND
+ * when there is no such room. list calls fn for each room in creation
+ * order. */
 int srv_db_room_put(struct srv_db *db, const char *name, const struct srv_settings *s);
-int srv_db_room_insert(struct srv_db *db, const char *name, const struct srv_settings *s);
+int srv_db_room_insert(struct srv_db *db, const char *name, const struct srv_settings *s,
+                       const char *host_key);
 int srv_db_room_get(struct srv_db *db, const char *name, struct srv_db_room *out);
 int srv_db_room_delete(struct srv_db *db, const char *name);
 int srv_db_room_list(struct srv_db *db, void (*fn)(void *ud, const struct srv_db_room *r),

@@ -26,7 +26,7 @@ static int usage_error(const char *what)
   return EXIT_USAGE;
 }
 
-/* "90", "90s", "15m", "2h", "7d" -> seconds. */
+/* "90", "90s", "15m", "2h", "7d" -> seconds (at least 1). */
 static int parse_duration(const char *s, long *out)
 {
   char num[32];
@@ -65,9 +65,11 @@ static void print_room(void *ud, const struct srv_db_room *r)
 {
   (void)ud;
   const struct srv_settings *s = &r->settings;
-  printf("%s\tlimit=%u locked=%s knock=%s guests=%s floor=%s turn_limit=%u topic=\"%s\"\n",
+  printf("%s\tlimit=%u locked=%s knock=%s guests=%s floor=%s turn_limit=%u turn_cue=%u "
+         "turn_end=%s topic=\"%s\"\n",
          r->name, s->limit, s->locked ? "on" : "off", s->knock ? "on" : "off",
-         s->guests ? "on" : "off", srv_floor_name(s->floor), s->turn_limit, s->topic);
+         s->guests ? "on" : "off", srv_floor_name(s->floor), s->turn_limit, s->turn_cue,
+         s->turn_end == SRV_TURN_PASS ? "pass" : "remind", s->topic);
 }
 
 static void print_ban(void *ud, const struct srv_db_ban *b)
@@ -92,12 +94,18 @@ static int room_set(struct srv_db *db, const char *name, const char *key, const 
     fprintf(stderr, SRV_NAME ": there is no room called \"%s\"\n", name);
     return EXIT_FAILURE;
   }
-  /* Values as the protocol types them: on/off, whole numbers, or text. */
+  /* Values as the protocol types them: on/off, whole numbers, or text;
+   * the turn times also as durations ("2m"), as the client's /room set
+   * takes them. */
   json_t *v;
+  long seconds;
+  bool is_time = strcmp(key, "turn_limit") == 0 || strcmp(key, "turn_cue") == 0;
   if (strcmp(value, "on") == 0 || strcmp(value, "off") == 0) {
     v = json_boolean(value[1] == 'n');
   } else if (*value && strspn(value, "0123456789") == strlen(value) && strlen(value) < 10) {
     v = json_integer(strtol(value, NULL, 10));
+  } else if (is_time && parse_duration(value, &seconds) == HX_OK) {
+    v = json_integer(seconds);
   } else {
     v = json_string(value);
   }
@@ -148,7 +156,7 @@ static int room_cmd(struct srv_db *db, unsigned room_limit, int argc, char **arg
         return usage_error("room create takes --topic TEXT and --limit 1-256");
       }
     }
-    int rc = srv_db_room_insert(db, clean, &r.settings);
+    int rc = srv_db_room_insert(db, clean, &r.settings, NULL);
     if (rc == HX_ERR_EXISTS) {
       fprintf(stderr, SRV_NAME ": there is already a room called \"%s\"\n", clean);
       return EXIT_FAILURE;
@@ -159,11 +167,19 @@ static int room_cmd(struct srv_db *db, unsigned room_limit, int argc, char **arg
     return EXIT_SUCCESS;
   }
   if (strcmp(sub, "delete") == 0) {
-    if (strcmp(name, SRV_LOBBY) == 0 || srv_db_room_delete(db, name) != HX_OK) {
-      fprintf(stderr, SRV_NAME ": cannot delete \"%s\": no such room (the Lobby stays)\n", name);
+    if (srv_name_same(name, SRV_LOBBY)) {
+      fprintf(stderr, SRV_NAME ": the Lobby cannot be deleted: it is where everyone arrives\n");
       return EXIT_FAILURE;
     }
-    printf("deleted %s\n", name);
+    int rc = srv_db_room_delete(db, name);
+    if (rc == HX_ERR_NOT_FOUND) {
+      fprintf(stderr, SRV_NAME ": there is no room called \"%s\"; see hearthd room list\n", name);
+      return EXIT_FAILURE;
+    }
+    if (rc != HX_OK)
+      return EXIT_FAILURE;
+    printf("deleted %s, with its roles, bans and invites; people in it stay until they leave\n",
+           name);
     return EXIT_SUCCESS;
   }
   if (strcmp(sub, "set") == 0 && argc == 5)

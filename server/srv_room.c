@@ -141,6 +141,8 @@ void srv_room_on_rooms(struct srv *srv, struct srv_session *s, const json_t *msg
 {
   json_t *list = json_array();
   for (struct srv_room *r = srv->rooms; r && list; r = r->next) {
+    if (r->gone)
+      continue;
     const struct srv_settings *st = &r->settings;
     json_t *item = json_pack("{s:s, s:s, s:I, s:I, s:b, s:b, s:b, s:s, s:b}", "name", r->name,
                              "topic", st->topic, "people", (json_int_t)r->count, "limit",
@@ -351,7 +353,7 @@ void srv_room_on_join(struct srv *srv, struct srv_session *s, const json_t *msg)
   }
   const char *name = json_string_value(jname);
   struct srv_room *room = srv_room_find(srv, name);
-  if (!room) {
+  if (!room || room->gone) {
     if (json_string_length(jname) < SRV_NAME_BYTES)
       srv_send_error(srv, s->id, id, PROTO_E_NO_SUCH_ROOM, "There is no room called \"%s\".",
                      name);

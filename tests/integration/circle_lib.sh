@@ -3,14 +3,16 @@
 # folder, and so an identity, of its own.
 declare -A FD DRIVEN
 
-# start_driven NAME [hearth options...]: without --audio-in, no sound.
+# start_driven NAME [hearth options...]: without --audio-in, no sound;
+# without --speech, no speech.
 start_driven() {
-  local name=$1 fd audio=(--no-audio)
+  local name=$1 fd audio=(--no-audio) speech=(--speech none)
   shift
   case " $* " in *" --audio-in "*) audio=() ;; esac
+  case " $* " in *" --speech "*) speech=() ;; esac
   [ -p "$T/$name.in" ] || mkfifo "$T/$name.in"
   HEARTH_CONFIG_DIR="$T/config-$name" "$HEARTH" --server "127.0.0.1:$PORT" --name "$name" \
-    --trust-new "${audio[@]}" --speech none --script - "$@" \
+    --trust-new "${audio[@]}" "${speech[@]}" --script - "$@" \
     <"$T/$name.in" >>"$T/$name.out" 2>>"$T/$name.err" &
   LAST_PID=$!
   PIDS+=("$LAST_PID")

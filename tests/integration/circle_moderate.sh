@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # A circle's rules as the people in it read them, between real hearth
 # processes with identities of their own: a turn limit's cue and hand-over;
-# each moderation action and a member refused it; knock declined and
-# admitted; an invite's use limit; the host's role back after reconnecting;
-# a removed person kept out of a locked room; the closing countdown.
+# each moderation action and a member refused it (and every other host or
+# facilitator request); knock declined and admitted; an invite's use limit;
+# the host's role back after reconnecting; a removed person kept out of a
+# locked room; the ban listed and lifted by name; the closing countdown.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/circle_lib.sh"
 
@@ -42,9 +43,13 @@ wait_for "$T/Ada.out" '^Ada changed the room: no turn limit\.$' 10
 say Ada '/room set floor open'
 wait_for "$T/Ada.out" '^Ada changed the room: floor open\.$' 10
 
-# A member is refused each moderation action, with a line saying who may.
+# A member is refused each moderation action, and every other request a
+# host or facilitator makes, with a line saying who may.
 refused='^Error: Only a host or facilitator of Circle may do that\.$'
-for action in '/mute Ada' '/listen Ada' '/remove Ada Because' '/ban Ada Because'; do
+ada_lines=$(wc -l <"$T/Ada.out")
+for action in '/mute Ada' '/unmute Ada' '/listen Ada' '/unlisten Ada' '/remove Ada Because' \
+  '/ban Ada Because' '/bans' '/unban 1' '/lock' '/topic Mine now' '/room set knock on' \
+  '/invite' '/close 1m' '/give Ada' '/next' '/take' '/defer on' '/role Ada member'; do
   before=$(grep -c "$refused" "$T/Ben.out" || true)
   say Ben "$action"
   waited=0
@@ -54,7 +59,10 @@ for action in '/mute Ada' '/listen Ada' '/remove Ada Because' '/ban Ada Because'
     [ $waited -lt 100 ] || fail "Ben's $action was not refused: $(tail -3 "$T/Ben.out")"
   done
 done
-grep -Eq 'muted you|moved to listening|were removed|were banned' "$T/Ada.out" && fail "a member's moderation reached Ada: $(cat "$T/Ada.out")"
+tail -n +$((ada_lines + 1)) "$T/Ada.out" >"$T/Ada-refusals.out"
+grep -Eq 'muted you|moved to listening|were removed|were banned|^Ben changed|^Room closing|has the floor|now a member' \
+  "$T/Ada-refusals.out" && fail "a member's request changed the circle: $(cat "$T/Ada-refusals.out")"
+grep -q '^Invite code' "$T/Ben.out" && fail "a member was given an invite code"
 
 # Each action by the host, as the person it is done to reads it.
 say Ada '/mute Ben'
@@ -119,15 +127,31 @@ wait_for "$T/Ada.out" '^Ben is banned\.$' 10
 say Ben '/join Circle'
 wait_for "$T/Ben.out" '^Error: You are banned from Circle\. The reason given: Spamming\.$' 10
 
+# The ban list, and lifting the ban by name; Ben knocks at the unlocked
+# room and is let in.
+say Ada '/bans'
+wait_for "$T/Ada.out" '^Bans in Circle: number [0-9]+, Ben, until [0-9-]+ [0-9:]+, Spamming\.$' 10
+say Ada '/unban Ben'
+wait_for "$T/Ada.out" '^Ben is no longer banned\.$' 10
+say Ada '/unlock'
+wait_for "$T/Ada.out" '^Ada changed the room: unlocked\.$' 10
+say Ben '/join Circle'
+wait_for "$T/Ben.out" '^You are knocking at Circle\. Please wait' 10
+wait_for "$T/Ada.out" '^Ben is knocking\. Type /admit Ben or /decline Ben\.$' 10
+say Ada '/knock'
+wait_for "$T/Ada.out" '^Ben is knocking\. Type /admit NAME or /decline NAME\.$' 10
+say Ada '/admit Ben'
+wait_for "$T/Ben.out" '^You joined Circle\. 4 people here\.$' 10
+
 # Closing: the countdown, then the room is gone for everyone in it.
 say Ada '/close 5s Goodnight, all.'
-for name in Ada Dee Eve; do
+for name in Ada Ben Dee Eve; do
   wait_for "$T/$name.out" '^Room closing in 5 seconds\. Goodnight, all\.$' 10
 done
-for name in Ada Dee Eve; do
+for name in Ada Ben Dee Eve; do
   wait_for "$T/$name.out" '^Circle has closed\. Goodnight, all\.$' 15
 done
 for name in Ada Ben Cleo Dee Eve Fay; do say "$name" '/quit'; done
 for name in Ada Ben Cleo Dee Eve Fay; do wait_exit "${DRIVEN[$name]}" 10; done
-echo "turn limit cue and hand-over, moderation and refusals, knock, invite limit," \
-  "host back after reconnecting, removed person kept out, close countdown"
+echo "turn limit cue and hand-over, moderation and every refusal to a member, knock, invite limit," \
+  "host back after reconnecting, removed person kept out, ban listed and lifted, close countdown"

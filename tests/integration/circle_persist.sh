@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Circles on a real hearthd: a ban made in the room survives kill -9 and a
-# restart; the same key is recognised as host after reconnecting; a member
-# is refused moderation; a room made with the operator CLI appears without
-# a restart; SIGTERM's notice reaches a peer before the socket closes, and
-# hearthd exits 0.
+# Circles on a real hearthd: a ban and room settings made in the room
+# survive kill -9 and a restart; the same key is recognised as host after
+# reconnecting; a member is refused moderation; a room made with the
+# operator CLI appears without a restart; SIGTERM's notice reaches a peer
+# before the socket closes, and hearthd exits 0.
 source "$(dirname "$0")/lib.sh"
 [ -x "${HXCTL:-}" ] || fail "\$HXCTL is not set to an executable; run this through ctest"
 
@@ -35,6 +35,8 @@ ctl >"$T/ban.out" 2>&1 <<S || fail "the ban failed: $(cat "$T/ban.out")"
 hello Ada 1
 {"type":"join","id":4,"room":"Circle"}
 expect "role":"host"
+{"type":"room_set","id":6,"settings":{"topic":"Tea and grief","turn_limit":90}}
+expect "type":"room"
 {"type":"moderate","id":5,"action":"ban","session":$MAX_SESSION,"reason":"Take a break."}
 expect "type":"moderated"
 S
@@ -54,6 +56,8 @@ hello Ada 1
 {"type":"join","id":4,"room":"Circle"}
 expect "role":"host"
 S
+grep -q '"topic":"Tea and grief"' "$T/ada2.out" && grep -q '"turn_limit":90' "$T/ada2.out" ||
+  fail "the room's settings did not survive kill -9: $(cat "$T/ada2.out")"
 
 # The operator CLI changes the running server's data.
 "$HEARTHD" --data-dir "$T/data" room create Garden --topic "Plants" >"$T/cli.out" 2>&1 ||

@@ -98,7 +98,9 @@ heard() {
 }
 # expect PHASE HOLDER: the holder's speech of that phase is in every other
 # recording (>= 0.5); each other person's is not (< 0.3) in the recording
-# of the next listener round the circle. The comparisons run two at a time.
+# of the next listener round the circle, nor in the holder's own, so every
+# recording is checked for someone without the floor. The comparisons run
+# two at a time.
 expect() {
   local phase=$1 holder=$2 listener speaker c i people=(Ada Ben Cleo Dee) pairs=() pair n=0
   local jobs_running=()
@@ -110,7 +112,7 @@ expect() {
     [ "$speaker" = "$holder" ] && continue
     listener=${people[$(((i + 1) % 4))]}
     [ "$listener" = "$holder" ] && listener=${people[$(((i + 2) % 4))]}
-    pairs+=("$speaker:$listener")
+    pairs+=("$speaker:$listener" "$speaker:$holder")
   done
   for pair in "${pairs[@]}"; do
     heard "$phase" "${pair%%:*}" "${pair#*:}" >"$T/c-$phase-${pair/:/-}" &

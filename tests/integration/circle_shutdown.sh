@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# SIGTERM to hearthd: every real hearth client, with sound or without,
-# prints the server's notice before its connection closes, and ends with
-# status 0, as after any announced shutdown.
+# SIGTERM to hearthd: every real hearth client, with sound or without and
+# in whichever room, prints the server's notice before its connection
+# closes, and ends with status 0, as after any announced shutdown.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/circle_lib.sh"
 
@@ -14,6 +14,12 @@ wait_for "$T/Ben.out" '^You joined Lobby' 15
 start_driven Cleo
 wait_for "$T/Cleo.out" '^You joined Lobby' 15
 wait_for "$T/Ada.out" '^Cleo joined Lobby\. 3 people here\.$' 10
+# Every room hears it: Cleo goes to a room of her own first.
+say Cleo '/room create Den'
+wait_for "$T/Cleo.out" '^Den is made, and you are its host\.' 10
+say Cleo '/join Den'
+wait_for "$T/Cleo.out" '^You joined Den\. Nobody else is here\.$' 10
+wait_for "$T/Ada.out" '^Cleo left Lobby\. 2 people here\.$' 10
 kill -TERM "$SERVER_PID"
 for name in Ada Ben Cleo; do
   wait_for "$T/$name.out" '^Server closing: The server is restarting in 2 seconds\.$' 10

@@ -24,6 +24,7 @@
 #define MAX_LINES 64
 #define MAX_SENT 16
 #define NO_CUE (-1)
+#define ANSWER (-2) /* a line the person asked for: io.answer */
 #define FP "SHA256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 struct fixture {
@@ -48,6 +49,13 @@ static void capture_event(void *userdata, enum a11y_cue_event cue, const char *l
   struct fixture *f = userdata;
   capture_print(f, line);
   f->cues[f->n_lines - 1] = (int)cue;
+}
+
+static void capture_answer(void *userdata, const char *line)
+{
+  struct fixture *f = userdata;
+  capture_print(f, line);
+  f->cues[f->n_lines - 1] = ANSWER;
 }
 
 static int capture_send(void *userdata, const char *data, size_t len)
@@ -82,8 +90,11 @@ static int make_fixture(void **state, struct cli_media *media, const struct cli_
 {
   struct fixture *f = calloc(1, sizeof *f);
   hx_log_set_sink(quiet_log, NULL);
-  struct cli_circle_io io = {
-      .print = capture_print, .event = capture_event, .send = capture_send, .userdata = f};
+  struct cli_circle_io io = {.print = capture_print,
+                             .event = capture_event,
+                             .answer = capture_answer,
+                             .send = capture_send,
+                             .userdata = f};
   if (cli_circle_create(&io, media, id, &f->c) != HX_OK)
     return -1;
   *state = f;
@@ -364,6 +375,11 @@ static void circle_events_print_one_plain_line_each(void **state)
        "\"guests\":true,\"floor\":\"hands\",\"turn_limit\":0,\"turn_cue\":30,"
        "\"turn_end\":\"remind\"}}",
        "Dee changed the room: topic: Grief circle, locked.", A11Y_CUE_ROOM_NEWS},
+      {"{\"type\":\"event\",\"event\":\"settings\",\"room\":\"Circle\",\"operator\":true,"
+       "\"settings\":{\"topic\":\"Grief circle\",\"limit\":12,\"locked\":true,\"knock\":false,"
+       "\"guests\":true,\"floor\":\"round\",\"turn_limit\":0,\"turn_cue\":30,"
+       "\"turn_end\":\"remind\"}}",
+       "The operator changed the room: floor round.", A11Y_CUE_ROOM_NEWS},
       {"{\"type\":\"event\",\"event\":\"closing\",\"room\":\"Circle\",\"seconds_left\":60,"
        "\"message\":\"Thank you all.\"}",
        "Room closing in 1 minute. Thank you all.", A11Y_CUE_ROOM_CLOSING},
@@ -424,6 +440,9 @@ static void circle_hands_queue_and_floor_lines(void **state)
   assert_string_equal(f->lines[0], "Hands up: Mary Ann, you.");
   run(f, "floor", "");
   assert_string_equal(f->lines[1], "Floor: hands. Ben has the floor. Hands up: Mary Ann, you.");
+  /* Asked for: answers, which the client also speaks for itself. */
+  assert_int_equal(f->cues[0], ANSWER);
+  assert_int_equal(f->cues[1], ANSWER);
   /* Our hand is up, so /hand lowers it. */
   run(f, "hand", "");
   assert_false(json_is_true(json_object_get(f->sent[0], "raised")));
@@ -439,6 +458,7 @@ static void circle_knock_is_answered_by_name(void **state)
   clear(f);
   run(f, "knock", "");
   assert_string_equal(f->lines[0], "Eve is knocking. Type /admit NAME or /decline NAME.");
+  assert_int_equal(f->cues[0], ANSWER);
   run(f, "decline", "eve We are full tonight.");
   assert_int_equal(f->n_sent, 1);
   assert_string_equal(proto_msg_type(f->sent[0]), "decline");
@@ -500,6 +520,7 @@ static void circle_unban_by_name_looks_the_ban_up(void **state)
   feed(f, "{\"type\":\"bans\",\"id\":8,\"room\":\"Circle\",\"bans\":[{\"ban\":2,\"name\":"
           "\"Zed\",\"until\":null,\"reason\":\"Shouting.\"}]}");
   assert_string_equal(f->lines[0], "Bans in Circle: number 2, Zed, no end, Shouting.");
+  assert_int_equal(f->cues[0], ANSWER);
 }
 
 static void circle_joining_says_topic_floor_and_role(void **state)

@@ -269,6 +269,35 @@ static void front_typed_line_is_spoken_only_when_asked(void **state)
   close_front(x);
 }
 
+/* /queue, /floor, /knock: the person asked, so the answer is said by our
+ * own speech whatever the mapping, and /repeat says it again. */
+static void front_answer_is_spoken_whatever_the_mapping_and_repeated(void **state)
+{
+  (void)state;
+  struct fixture *x = open_front(CLI_UI_EDIT, false, NULL);
+  command(x, "/cue room-news nothing");
+  free(take(x));
+  cli_front_answer(x->f, "Hands up: Ben, Cleo.");
+  char *text = take(x);
+  assert_string_equal(text, "Hands up: Ben, Cleo.\n");
+  free(text);
+  assert_true(heard_within(x, 250));
+  command(x, "/repeat");
+  text = take(x);
+  assert_string_equal(text, "Hands up: Ben, Cleo.\n");
+  free(text);
+  close_front(x);
+  /* Without speech it is printed once, and nothing is heard. */
+  x = open_silent_front();
+  free(take(x));
+  cli_front_answer(x->f, "Nobody is knocking.");
+  text = take(x);
+  assert_string_equal(text, "Nobody is knocking.\n");
+  free(text);
+  assert_false(heard_within(x, 5));
+  close_front(x);
+}
+
 static void front_typed_line_in_json_is_a_text_event(void **state)
 {
   (void)state;
@@ -425,6 +454,7 @@ int main(void)
       cmocka_unit_test(front_repeat_says_the_last_announcement_even_unprinted),
       cmocka_unit_test(front_typed_line_is_printed_whatever_the_mapping),
       cmocka_unit_test(front_typed_line_is_spoken_only_when_asked),
+      cmocka_unit_test(front_answer_is_spoken_whatever_the_mapping_and_repeated),
       cmocka_unit_test(front_typed_line_in_json_is_a_text_event),
       cmocka_unit_test(front_volume_steps_and_stops_at_the_ends),
       cmocka_unit_test(front_keys_lists_the_rebound_keymap),

@@ -627,6 +627,320 @@ static void stepping_out_hears_nothing_and_notes_reach_only_facilitators(void **
   h_free(h);
 }
 
+static void remove_db(char *dir, const char *path)
+{
+  char side[160];
+  unlink(path);
+  snprintf(side, sizeof side, "%s-wal", path);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-shm", path);
+  unlink(side);
+  rmdir(dir);
+}
+
+/* The operator runs hearthd room set and room delete on the same file
+ * while the server runs: the people in the room are told of the change
+ * within a second, and a deleted room takes no one new and goes once the
+ * last person has left. */
+static void operator_changes_reach_the_room_without_a_restart(void **state)
+{
+  (void)state;
+  char dir[] = "/tmp/hearth-circle-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char path[128];
+  snprintf(path, sizeof path, "%s/hearth.db", dir);
+  struct harness *h = new_server(path);
+  struct person a = {0}, b = {0};
+  identify(h, &a, "Ada", 1);
+  identify(h, &b, "Ben", 2);
+  make_circle(h, &a, "{}");
+  enter(h, &a, "Circle", 5001);
+  struct srv_db *op = NULL;
+  assert_int_equal(srv_db_open(path, &op), HX_OK);
+  struct srv_db_room r;
+  assert_int_equal(srv_db_room_get(op, "Circle", &r), HX_OK);
+  r.settings.locked = true;
+  r.settings.floor = SRV_FLOOR_ROUND;
+  snprintf(r.settings.topic, sizeof r.settings.topic, "Grief");
+  assert_int_equal(srv_db_room_put(op, "Circle", &r.settings), HX_OK);
+
+  h_clear(h);
+  srv_tick(h->srv, 1000);
+  json_t *ev = last_event(h, &a, "settings");
+  assert_non_null(ev);
+  assert_true(json_is_true(json_object_get(ev, "operator")));
+  assert_null(json_object_get(ev, "by"));
+  json_t *st = json_object_get(ev, "settings");
+  assert_true(json_is_true(json_object_get(st, "locked")));
+  assert_string_equal(h_str(st, "topic"), "Grief");
+  /* The new floor mode starts at once: Ada, alone, holds the round. */
+  assert_int_equal(h_int(last_event(h, &a, "floor"), "holder"), (json_int_t)a.s->id);
+  h_assert_error(ask(h, &b, "{\"type\":\"join\",\"id\":4,\"room\":\"Circle\"}"), "room_locked", 4);
+  /* Another reload with nothing new tells no one anything. */
+  h_clear(h);
+  srv_tick(h->srv, 2000);
+  assert_null(last_event(h, &a, "settings"));
+
+  assert_int_equal(srv_db_room_delete(op, "Circle"), HX_OK);
+  h_clear(h);
+  srv_tick(h->srv, 3000);
+  assert_non_null(a.s->member); /* not thrown out mid-sentence */
+  json_t *rooms = json_object_get(ask(h, &b, "{\"type\":\"rooms\",\"id\":5}"), "rooms");
+  assert_int_equal(json_array_size(rooms), 1);
+  assert_string_equal(h_str(json_array_get(rooms, 0), "name"), "Lobby");
+  h_assert_error(ask(h, &b, "{\"type\":\"join\",\"id\":6,\"room\":\"Circle\"}"), "no_such_room", 6);
+  ask(h, &a, "{\"type\":\"leave\",\"id\":7}");
+  srv_tick(h->srv, 3010);
+  assert_null(srv_room_find(h->srv, "Circle"));
+  srv_db_close(op);
+  drop(&a);
+  h_free(h);
+  remove_db(dir, path);
+}
+
+static void turn_end_remind_keeps_the_floor_and_says_so_once(void **state)
+{
+  (void)state;
+  struct harness *h = new_server(NULL);
+  struct person a = {0}, b = {0};
+  identify(h, &a, "Ada", 1);
+  identify(h, &b, "Ben", 2);
+  /* The defaults: 12 people, a cue 30 s before the end, a reminder. */
+  json_t *made = ask(h, &a, "{\"type\":\"create_room\",\"id\":5,\"room\":\"Circle\"}");
+  json_t *st = json_object_get(made, "settings");
+  assert_int_equal(h_int(st, "limit"), 12);
+  assert_int_equal(h_int(st, "turn_cue"), 30);
+  assert_string_equal(h_str(st, "turn_end"), "remind");
+  assert_string_equal(h_str(st, "floor"), "open");
+  srv_tick(h->srv, 1000);
+  enter(h, &a, "Circle", 5001);
+  enter(h, &b, "Circle", 5002);
+  speak(h, &a);
+  speak(h, &b);
+  ask(h, &a, "{\"type\":\"room_set\",\"id\":6,\"settings\":{\"floor\":\"hands\",\"turn_limit\":40}}");
+  ask(h, &a, "{\"type\":\"defer\",\"id\":7,\"on\":true}");
+  char line[160];
+  snprintf(line, sizeof line, "{\"type\":\"floor\",\"id\":8,\"action\":\"give\",\"session\":%llu}",
+           (unsigned long long)b.s->id);
+  ask(h, &a, line);
+  h_clear(h);
+  srv_tick(h->srv, 1000 + 9999);
+  assert_null(last_event(h, &a, "turn_cue"));
+  srv_tick(h->srv, 1000 + 10000);
+  assert_int_equal(h_int(last_event(h, &a, "turn_cue"), "seconds_left"), 30);
+  srv_tick(h->srv, 1000 + 40000);
+  json_t *end = last_event(h, &b, "turn_end");
+  assert_non_null(end);
+  assert_string_equal(h_str(end, "action"), "remind");
+  /* A reminder only: Ben keeps the floor and is still heard. */
+  assert_null(last_event(h, &a, "floor"));
+  assert_ptr_equal(a.s->member->room->holder, b.s->member);
+  assert_int_equal(speak(h, &b), 1);
+  h_clear(h);
+  srv_tick(h->srv, 1000 + 90000);
+  assert_null(last_event(h, &b, "turn_end"));
+  drop(&a);
+  drop(&b);
+  h_free(h);
+}
+
+static void a_facilitator_speaks_without_the_floor_until_they_defer(void **state)
+{
+  (void)state;
+  struct harness *h = new_server(NULL);
+  struct person a = {0}, b = {0}, c = {0};
+  identify(h, &a, "Ada", 1);
+  identify(h, &b, "Ben", 2);
+  identify(h, &c, "Cy", 3);
+  make_circle(h, &a, "{\"floor\":\"hands\"}");
+  enter(h, &a, "Circle", 5001);
+  enter(h, &b, "Circle", 5002);
+  enter(h, &c, "Circle", 5003);
+  speak(h, &a);
+  speak(h, &b);
+  speak(h, &c);
+  /* Nobody holds the floor: the host is heard, a member is not. */
+  assert_int_equal(speak(h, &a), 2);
+  assert_int_equal(speak(h, &b), 0);
+  char line[160];
+  snprintf(line, sizeof line, "{\"type\":\"role\",\"id\":1,\"session\":%llu,\"role\":\"facilitator\"}",
+           (unsigned long long)c.s->id);
+  ask(h, &a, line);
+  assert_int_equal(speak(h, &c), 2);
+  /* Choosing not to: Ada follows the floor like everyone. */
+  json_t *deferred = ask(h, &a, "{\"type\":\"defer\",\"id\":2,\"on\":true}");
+  assert_true(json_is_true(json_object_get(deferred, "on")));
+  assert_int_equal(speak(h, &a), 0);
+  snprintf(line, sizeof line, "{\"type\":\"floor\",\"id\":3,\"action\":\"give\",\"session\":%llu}",
+           (unsigned long long)a.s->id);
+  ask(h, &a, line);
+  assert_int_equal(speak(h, &a), 2);
+  ask(h, &a, "{\"type\":\"floor\",\"id\":4,\"action\":\"take\"}");
+  assert_int_equal(speak(h, &a), 0);
+  ask(h, &a, "{\"type\":\"defer\",\"id\":5,\"on\":false}");
+  assert_int_equal(speak(h, &a), 2);
+  drop(&a);
+  drop(&b);
+  drop(&c);
+  h_free(h);
+}
+
+static void a_lowered_hand_leaves_the_queue_and_hands_need_hands_mode(void **state)
+{
+  (void)state;
+  struct harness *h = new_server(NULL);
+  struct person a = {0}, b = {0}, c = {0};
+  identify(h, &a, "Ada", 1);
+  identify(h, &b, "Ben", 2);
+  identify(h, &c, "Cy", 3);
+  make_circle(h, &a, "{}");
+  enter(h, &a, "Circle", 5001);
+  enter(h, &b, "Circle", 5002);
+  enter(h, &c, "Circle", 5003);
+  h_assert_error(ask(h, &b, "{\"type\":\"hand\",\"id\":1,\"raised\":true}"), "not_allowed", 1);
+  ask(h, &a, "{\"type\":\"room_set\",\"id\":2,\"settings\":{\"floor\":\"hands\"}}");
+  ask(h, &b, "{\"type\":\"hand\",\"id\":3,\"raised\":true}");
+  ask(h, &c, "{\"type\":\"hand\",\"id\":4,\"raised\":true}");
+  json_t *r = ask(h, &b, "{\"type\":\"hand\",\"id\":5,\"raised\":false}");
+  assert_string_equal(h_str(r, "type"), "hand");
+  json_t *queue = json_object_get(last_event(h, &a, "floor"), "queue");
+  assert_int_equal(json_array_size(queue), 1);
+  assert_int_equal(json_integer_value(json_array_get(queue, 0)), (json_int_t)c.s->id);
+  /* Ben raises it again: now after Cy. */
+  ask(h, &b, "{\"type\":\"hand\",\"id\":6,\"raised\":true}");
+  queue = json_object_get(last_event(h, &a, "floor"), "queue");
+  assert_int_equal(json_array_size(queue), 2);
+  assert_int_equal(json_integer_value(json_array_get(queue, 1)), (json_int_t)b.s->id);
+  drop(&a);
+  drop(&b);
+  drop(&c);
+  h_free(h);
+}
+
+static void a_room_without_guests_refuses_them_and_lets_identities_in(void **state)
+{
+  (void)state;
+  struct harness *h = new_server(NULL);
+  struct person a = {0}, b = {0}, g = {0};
+  identify(h, &a, "Ada", 1);
+  identify(h, &b, "Ben", 2);
+  guest(h, &g, "Gus");
+  make_circle(h, &a, "{\"guests\":false}");
+  h_assert_error(ask(h, &g, "{\"type\":\"join\",\"id\":4,\"room\":\"Circle\"}"),
+                 "guests_not_allowed", 4);
+  assert_null(g.s->member);
+  assert_string_equal(h_str(ask(h, &b, "{\"type\":\"join\",\"id\":5,\"room\":\"Circle\"}"), "type"),
+                      "joined");
+  h_free(h);
+}
+
+static void only_the_operator_makes_rooms_when_the_server_says_so(void **state)
+{
+  (void)state;
+  struct srv_options opt = {.media_port = 7710, .fingerprint = FP, .room_create_operator = true};
+  struct harness *h = h_new(&opt);
+  struct person a = {0};
+  identify(h, &a, "Ada", 1);
+  h_assert_error(ask(h, &a, "{\"type\":\"create_room\",\"id\":4,\"room\":\"Mine\"}"),
+                 "not_allowed", 4);
+  assert_null(srv_room_find(h->srv, "Mine"));
+  h_free(h);
+}
+
+static void away_is_told_only_when_the_person_says_so(void **state)
+{
+  (void)state;
+  struct harness *h = new_server(NULL);
+  struct person a = {0}, b = {0};
+  identify(h, &a, "Ada", 1);
+  identify(h, &b, "Ben", 2);
+  make_circle(h, &a, "{}");
+  enter(h, &a, "Circle", 5001);
+  h_clear(h);
+  json_t *joined = h_join(h, b.s, "Circle");
+  json_t *roster = json_object_get(joined, "roster");
+  for (size_t i = 0; i < json_array_size(roster); i++) {
+    assert_true(json_is_false(json_object_get(json_array_get(roster, i), "away")));
+    assert_true(json_is_false(json_object_get(json_array_get(roster, i), "typing")));
+  }
+  json_decref(joined);
+  assert_null(last_event(h, &a, "status"));
+  ask(h, &b, "{\"type\":\"status\",\"id\":1,\"away\":true}");
+  json_t *ev = last_event(h, &a, "status");
+  assert_true(json_is_true(json_object_get(ev, "away")));
+  assert_true(json_is_false(json_object_get(ev, "typing")));
+  /* Saying it again changes nothing and tells no one. */
+  h_clear(h);
+  ask(h, &b, "{\"type\":\"status\",\"id\":2,\"away\":true}");
+  assert_null(last_event(h, &a, "status"));
+  ask(h, &b, "{\"type\":\"status\",\"id\":3,\"away\":false}");
+  assert_true(json_is_false(json_object_get(last_event(h, &a, "status"), "away")));
+  drop(&a);
+  h_free(h);
+}
+
+/* Stepping out (or being moved to listening) takes a person out of the
+ * round: the floor passes them by, and comes to them again once back. */
+static void the_round_passes_by_whoever_stepped_out_or_listens(void **state)
+{
+  (void)state;
+  struct harness *h = new_server(NULL);
+  struct person p[4] = {{0}};
+  const char *names[] = {"Ada", "Ben", "Cy", "Dee"};
+  for (int i = 0; i < 4; i++)
+    identify(h, &p[i], names[i], (uint8_t)(i + 1));
+  make_circle(h, &p[0], "{\"floor\":\"round\"}");
+  for (int i = 0; i < 4; i++)
+    enter(h, &p[i], "Circle", (uint16_t)(5001 + i));
+  /* Ada holds the floor; Ben steps out, Ada moves Cy to listening. */
+  ask(h, &p[1], "{\"type\":\"step_out\",\"id\":1,\"out\":true}");
+  char line[160];
+  snprintf(line, sizeof line, "{\"type\":\"moderate\",\"id\":2,\"action\":\"listen\",\"session\":%llu}",
+           (unsigned long long)p[2].s->id);
+  ask(h, &p[0], line);
+  json_t *queue = json_object_get(last_event(h, &p[3], "floor"), "queue");
+  assert_int_equal(json_array_size(queue), 1);
+  assert_int_equal(json_integer_value(json_array_get(queue, 0)), (json_int_t)p[3].s->id);
+  ask(h, &p[0], "{\"type\":\"pass\",\"id\":3}");
+  assert_int_equal(h_int(last_event(h, &p[0], "floor"), "holder"), (json_int_t)p[3].s->id);
+  ask(h, &p[3], "{\"type\":\"pass\",\"id\":4}");
+  assert_int_equal(h_int(last_event(h, &p[0], "floor"), "holder"), (json_int_t)p[0].s->id);
+  /* Ben is back: his turn comes after Ada's. */
+  ask(h, &p[1], "{\"type\":\"step_out\",\"id\":5,\"out\":false}");
+  ask(h, &p[0], "{\"type\":\"pass\",\"id\":6}");
+  assert_int_equal(h_int(last_event(h, &p[0], "floor"), "holder"), (json_int_t)p[1].s->id);
+  for (int i = 0; i < 4; i++)
+    drop(&p[i]);
+  h_free(h);
+}
+
+/* Someone of the same name came in while Dee knocked: the admit is
+ * refused, so no two people in the room share a name. */
+static void an_admit_is_refused_when_the_knockers_name_is_now_taken(void **state)
+{
+  (void)state;
+  struct harness *h = new_server(NULL);
+  struct person a = {0}, d = {0}, d2 = {0};
+  identify(h, &a, "Ada", 1);
+  identify(h, &d, "Dee", 2);
+  identify(h, &d2, "DEE", 3);
+  make_circle(h, &a, "{\"knock\":true}");
+  enter(h, &a, "Circle", 5001);
+  ask(h, &d, "{\"type\":\"join\",\"id\":4,\"room\":\"Circle\"}");
+  json_t *inv = ask(h, &a, "{\"type\":\"invite\",\"id\":5}");
+  char line[256];
+  snprintf(line, sizeof line, "{\"type\":\"join\",\"id\":6,\"room\":\"Circle\",\"invite\":\"%s\"}",
+           h_str(inv, "token"));
+  assert_string_equal(h_str(ask(h, &d2, line), "type"), "joined");
+  snprintf(line, sizeof line, "{\"type\":\"admit\",\"id\":7,\"session\":%llu}",
+           (unsigned long long)d.s->id);
+  h_assert_error(ask(h, &a, line), "name_taken", 7);
+  assert_null(d.s->member);
+  assert_ptr_equal(d.s->knocking, a.s->member->room);
+  drop(&a);
+  h_free(h);
+}
+
 static void guests_still_join_the_lobby(void **state)
 {
   (void)state;
@@ -657,6 +971,15 @@ int main(void)
       cmocka_unit_test(close_counts_down_then_ends_the_room_for_all),
       cmocka_unit_test(stepping_out_hears_nothing_and_notes_reach_only_facilitators),
       cmocka_unit_test(guests_still_join_the_lobby),
+      cmocka_unit_test(operator_changes_reach_the_room_without_a_restart),
+      cmocka_unit_test(turn_end_remind_keeps_the_floor_and_says_so_once),
+      cmocka_unit_test(a_facilitator_speaks_without_the_floor_until_they_defer),
+      cmocka_unit_test(a_lowered_hand_leaves_the_queue_and_hands_need_hands_mode),
+      cmocka_unit_test(a_room_without_guests_refuses_them_and_lets_identities_in),
+      cmocka_unit_test(only_the_operator_makes_rooms_when_the_server_says_so),
+      cmocka_unit_test(away_is_told_only_when_the_person_says_so),
+      cmocka_unit_test(an_admit_is_refused_when_the_knockers_name_is_now_taken),
+      cmocka_unit_test(the_round_passes_by_whoever_stepped_out_or_listens),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

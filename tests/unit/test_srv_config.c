@@ -54,6 +54,27 @@ static void file_sets_every_key(void **state)
   assert_int_equal(c.log_level, HX_LOG_WARN);
 }
 
+/* Circles: who may create rooms, and the notice given on SIGTERM. */
+static void room_create_and_shutdown_grace_are_read(void **state)
+{
+  (void)state;
+  struct srv_config c;
+  char err[512] = "";
+  srv_config_defaults(&c);
+  assert_false(c.room_create_operator);
+  assert_int_equal(c.shutdown_grace, 5);
+  assert_int_equal(parse(&c, "room_create = operator\nshutdown_grace = 30\n", err, sizeof err),
+                   HX_OK);
+  assert_true(c.room_create_operator);
+  assert_int_equal(c.shutdown_grace, 30);
+  assert_int_equal(parse(&c, "room_create = identified\n", err, sizeof err), HX_OK);
+  assert_false(c.room_create_operator);
+  assert_int_not_equal(parse(&c, "room_create = anyone\n", err, sizeof err), HX_OK);
+  assert_non_null(strstr(err, "room_create must be identified or operator, not \"anyone\""));
+  assert_int_not_equal(parse(&c, "shutdown_grace = soon\n", err, sizeof err), HX_OK);
+  assert_non_null(strstr(err, "shutdown_grace must be whole seconds"));
+}
+
 static void bad_lines_name_the_file_and_line(void **state)
 {
   (void)state;
@@ -214,6 +235,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(defaults_match_the_documentation),
       cmocka_unit_test(file_sets_every_key),
+      cmocka_unit_test(room_create_and_shutdown_grace_are_read),
       cmocka_unit_test(bad_lines_name_the_file_and_line),
       cmocka_unit_test(edge_values_are_accepted),
       cmocka_unit_test(nul_byte_and_overlong_line_are_errors),
