@@ -232,9 +232,14 @@ static void server_rejects_garbage_instead_of_a_client_hello(void **state)
   struct fixture *fx = *state;
   struct proto_tls *server = NULL;
   assert_int_equal(proto_tls_create(fx->server_ctx, true, &server), HX_OK);
+  assert_string_equal(proto_tls_failure(server), "no detail");
   static const char http[] = "GET / HTTP/1.1\r\nHost: example\r\n\r\n";
   assert_int_equal(proto_tls_feed(server, (const uint8_t *)http, strlen(http)), HX_ERR_TLS);
   assert_false(proto_tls_handshake_done(server));
+  /* One phrase for the caller's single log line: what failed, and why. */
+  const char *why = proto_tls_failure(server);
+  if (strncmp(why, "TLS handshake failed: error:", 28) != 0 || !strstr(why, "http request"))
+    fail_msg("failure reads \"%s\"", why);
   uint8_t buf[16];
   size_t got = 0;
   assert_int_equal(proto_tls_read(server, buf, sizeof buf, &got), HX_ERR_TLS);
@@ -258,6 +263,7 @@ static void tampered_record_fails_the_read(void **state)
   uint8_t out[64];
   assert_int_equal(proto_tls_read(server, out, sizeof out, &got), HX_ERR_TLS);
   assert_int_equal(got, 0);
+  assert_non_null(strstr(proto_tls_failure(server), "TLS read failed: error:"));
   proto_tls_destroy(client);
   proto_tls_destroy(server);
 }
