@@ -2,13 +2,23 @@
 # Two hearth clients on real sound devices (PortAudio's defaults, through
 # ALSA into a private PulseAudio daemon): speech played into Ada's
 # microphone comes out of Ben's speaker, recognisably, and the time it took
-# is printed.
+# is printed. hearth --list-devices shows the default devices they use.
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/pulse_lib.sh"
 
 speech "$T/ada.wav" 0.2 en "The quick brown fox jumps over the lazy dog. Hearth carries every voice."
 start_pulse
 start_server
+
+# With a sound system running, --list-devices names the default input and
+# output that the clients below use.
+"$HEARTH" --list-devices >"$T/devices.out" 2>"$T/devices.err" ||
+  fail "hearth --list-devices exited with status $?: $(cat "$T/devices.err")"
+grep -Eq '^[0-9]+: .*\[default input\]' "$T/devices.out" &&
+  grep -Eq '^[0-9]+: .*\[default output\]' "$T/devices.out" ||
+  fail "hearth --list-devices shows no default input and output: $(cat "$T/devices.out")"
+echo "hearth --list-devices:"
+cat "$T/devices.out"
 
 # ALSA loads its PulseAudio plugin with dlopen and unloads it on exit, so
 # under LeakSanitizer the plugin's own leaks show up from an unknown module;
