@@ -248,6 +248,31 @@ static void server_rejects_garbage_instead_of_a_client_hello(void **state)
   proto_tls_destroy(server);
 }
 
+/* TLS 1.3 only: a client that offers at most TLS 1.2 gets no connection,
+ * and the server says why. */
+static void server_refuses_a_tls_1_2_client(void **state)
+{
+  struct fixture *fx = *state;
+  SSL_CTX *old_ctx = SSL_CTX_new(TLS_client_method());
+  assert_non_null(old_ctx);
+  assert_int_equal(SSL_CTX_set_max_proto_version(old_ctx, TLS1_2_VERSION), 1);
+  struct proto_tls *client = NULL, *server = NULL;
+  assert_int_equal(proto_tls_create(old_ctx, false, &client), HX_OK);
+  assert_int_equal(proto_tls_create(fx->server_ctx, true, &server), HX_OK);
+  uint8_t hello[4096];
+  size_t got = 0;
+  assert_int_equal(proto_tls_take(client, hello, sizeof hello, &got), HX_OK);
+  assert_true(got > 0);
+  assert_int_equal(proto_tls_feed(server, hello, got), HX_ERR_TLS);
+  assert_false(proto_tls_handshake_done(server));
+  const char *why = proto_tls_failure(server);
+  if (!strstr(why, "TLS handshake failed: ") || !strstr(why, "unsupported protocol"))
+    fail_msg("failure reads \"%s\"", why);
+  proto_tls_destroy(client);
+  proto_tls_destroy(server);
+  SSL_CTX_free(old_ctx);
+}
+
 static void tampered_record_fails_the_read(void **state)
 {
   struct fixture *fx = *state;
@@ -308,6 +333,7 @@ int main(void)
       cmocka_unit_test(handshake_carries_lines_both_ways),
       cmocka_unit_test(large_writes_span_many_records),
       cmocka_unit_test(server_rejects_garbage_instead_of_a_client_hello),
+      cmocka_unit_test(server_refuses_a_tls_1_2_client),
       cmocka_unit_test(tampered_record_fails_the_read),
       cmocka_unit_test(clean_shutdown_reports_closed),
       cmocka_unit_test(read_rejects_an_empty_output_buffer),
