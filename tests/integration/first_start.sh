@@ -3,8 +3,8 @@
 # and its key (mode 600) and the room Lobby, and prints the certificate's
 # SHA-256 fingerprint and how to connect. A client pinned to that printed
 # fingerprint joins Lobby and remembers the server; SIGTERM ends hearthd
-# with status 0; the next start keeps the certificate, and the client
-# comes back without asking.
+# with status 0; the next start (with a settings file) keeps the
+# certificate, and the client comes back without asking.
 . "$(dirname "$0")/lib.sh"
 
 command -v openssl >/dev/null || fail "openssl is missing; scripts/test installs it"
@@ -43,10 +43,13 @@ wait "$SERVER_PID" || status=$?
 [ "$status" -eq 0 ] || fail "hearthd exited with status $status after SIGTERM"
 grep -q 'stopped' "$T/server.err" || fail "hearthd did not log that it stopped"
 
-# Second start, same folder and port: the same certificate, and Ada, who
-# knows it, joins without a flag and without being asked.
-"$HEARTHD" --listen "127.0.0.1:$PORT" --data-dir "$T/data" --shutdown-grace 0 \
-  >"$T/server2.out" 2>"$T/server2.err" &
+# Second start, same folder and port, with a settings file whose listen
+# the command line overrides: the same certificate, the file's greeting,
+# and Ada, who knows the server, joins without a flag and without being
+# asked.
+printf '# hearthd settings\nlisten = 127.0.0.1:1\nmotd = The tea is ready.\n' >"$T/hearthd.conf"
+"$HEARTHD" --config "$T/hearthd.conf" --listen "127.0.0.1:$PORT" --data-dir "$T/data" \
+  --shutdown-grace 0 >"$T/server2.out" 2>"$T/server2.err" &
 SERVER_PID=$!
 PIDS+=("$SERVER_PID")
 wait_for "$T/server2.out" '^Certificate fingerprint: ' 10
@@ -60,5 +63,7 @@ PIDS+=("$ADA")
 wait_exit "$ADA" 15
 grep -qx 'You joined Lobby. Nobody else is here.' "$T/Ada2.out" ||
   fail "Ada did not come back to Lobby: $(cat "$T/Ada2.out" "$T/Ada2.err")"
+grep -qx 'The tea is ready.' "$T/Ada2.out" || fail "the settings file's motd did not reach Ada"
+grep -q "listening on 127.0.0.1:$PORT " "$T/server2.out" || fail "--listen did not win over the file"
 [ "$(grep -c '' "$T/config-Ada/known_servers")" -eq 1 ] || fail "known_servers grew on the second visit"
 echo "first start made $T/data (700), key.pem (600), Lobby and $fp; the second start kept them"
