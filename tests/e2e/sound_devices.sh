@@ -10,6 +10,12 @@ speech "$T/ada.wav" 0.2 en "The quick brown fox jumps over the lazy dog. Hearth 
 start_pulse
 start_server
 
+# ALSA loads its PulseAudio plugin with dlopen and unloads it on exit, so
+# under LeakSanitizer the plugin's own leaks show up from an unknown module;
+# the slow unwinder walks on into libasound, where tests/lsan.supp names
+# them. Other builds ignore the variable.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
+
 # With a sound system running, --list-devices names the default input and
 # output that the clients below use.
 "$HEARTH" --list-devices >"$T/devices.out" 2>"$T/devices.err" ||
@@ -19,12 +25,6 @@ grep -Eq '^[0-9]+: .*\[default input\]' "$T/devices.out" &&
   fail "hearth --list-devices shows no default input and output: $(cat "$T/devices.out")"
 echo "hearth --list-devices:"
 cat "$T/devices.out"
-
-# ALSA loads its PulseAudio plugin with dlopen and unloads it on exit, so
-# under LeakSanitizer the plugin's own leaks show up from an unknown module;
-# the slow unwinder walks on into libasound, where tests/lsan.supp names
-# them. Other builds ignore the variable.
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
 
 PULSE_SINK=ear_b PULSE_SOURCE=quiet_b.monitor start_client Ben \
   --script "$(script '/wait 11\n/stats\n/quit\n')"
