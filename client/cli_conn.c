@@ -183,7 +183,7 @@ static void on_data(struct cli_conn *c, const uint8_t *buf, size_t len)
 {
   int rc = proto_tls_feed(c->tls, buf, len);
   if (rc != HX_OK) {
-    fail(c, c->established ? "TLS failure" : "TLS handshake failed");
+    fail(c, proto_tls_failure(c->tls));
     return;
   }
   check_handshake(c);
@@ -197,7 +197,7 @@ static void on_data(struct cli_conn *c, const uint8_t *buf, size_t len)
       return;
     }
     if (rc != HX_OK) {
-      fail(c, "TLS failure");
+      fail(c, proto_tls_failure(c->tls));
       return;
     }
     if (proto_framer_feed(&c->framer, c->plain, got) != HX_OK) {

@@ -33,23 +33,27 @@ struct proto_tls {
   BIO *wbio;           /* network bytes out */
   struct hx_buf early; /* owned: plaintext written before the handshake */
   bool failed;         /* a fatal TLS error happened: everything fails */
+  char failure[320];   /* what failed and OpenSSL's reason, for the caller */
 };
 
-/* Logs the first queued OpenSSL error (no secrets: library error strings
- * only) and empties the queue so it cannot leak into the next call. */
-static void tls_log_level(enum hx_log_level level, const char *what)
+/* The first queued OpenSSL error (no secrets: library error strings only);
+ * empties the queue so it cannot leak into the next call. */
+static void tls_take_error(char *text, size_t cap)
 {
-  char text[256];
   unsigned long e = ERR_get_error();
   if (e)
-    ERR_error_string_n(e, text, sizeof text);
+    ERR_error_string_n(e, text, cap);
   else
-    snprintf(text, sizeof text, "no detail");
-  hx_log(level, TLS_MODULE, "%s: %s", what, text);
+    snprintf(text, cap, "no detail");
   ERR_clear_error();
 }
 
-static void tls_log_error(const char *what) { tls_log_level(HX_LOG_WARN, what); }
+static void tls_log_error(const char *what)
+{
+  char text[256];
+  tls_take_error(text, sizeof text);
+  hx_log(HX_LOG_WARN, TLS_MODULE, "%s: %s", what, text);
+}
 
 static int write_pem_file(const char *path, mode_t mode, bool is_key, EVP_PKEY *pkey,
                           X509 *cert)
@@ -310,9 +314,14 @@ void proto_tls_destroy(struct proto_tls *t)
 
 static int tls_fail(struct proto_tls *t, const char *what)
 {
+  char text[256];
+  tls_take_error(text, sizeof text);
   t->failed = true;
-  /* The peer's doing, not ours: a scanner can cause this at will. */
-  tls_log_level(HX_LOG_INFO, what);
+  snprintf(t->failure, sizeof t->failure, "%s: %s", what, text);
+  /* The peer's doing, not ours: a scanner can cause this at will. The
+   * caller logs one line with proto_tls_failure() and the peer's address;
+   * this one is for debugging. */
+  hx_log(HX_LOG_DEBUG, TLS_MODULE, "%s", t->failure);
   return HX_ERR_TLS;
 }
 
@@ -425,6 +434,11 @@ void proto_tls_shutdown(struct proto_tls *t)
   ERR_clear_error();
   SSL_shutdown(t->ssl);
   ERR_clear_error();
+}
+
+const char *proto_tls_failure(const struct proto_tls *t)
+{
+  return t->failure[0] ? t->failure : "no detail";
 }
 
 bool proto_tls_handshake_done(const struct proto_tls *t)

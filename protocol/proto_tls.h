@@ -42,6 +42,10 @@ int proto_tls_take(struct proto_tls *t, uint8_t *out, size_t cap, size_t *got);
 /* Starts a clean close (close_notify); take() the result. */
 void proto_tls_shutdown(struct proto_tls *t);
 bool proto_tls_handshake_done(const struct proto_tls *t);
+/* After HX_ERR_TLS: what failed and OpenSSL's reason, as one phrase for the
+ * caller's log line ("TLS handshake failed: error:..."); "no detail" before
+ * any failure. Owned by t, valid until proto_tls_destroy(). */
+const char *proto_tls_failure(const struct proto_tls *t);
 /* Fingerprint of the peer's certificate (client side). */
 int proto_tls_peer_fingerprint(struct proto_tls *t, char out[PROTO_FINGERPRINT_LEN]);
 

@@ -215,11 +215,14 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
   *buf = uv_buf_init((char *)c->net->rx, sizeof c->net->rx);
 }
 
+/* One line per failed connection: who, what we make of it, and OpenSSL's
+ * reason. */
 static void log_tls_failure(struct conn *c, const char *what)
 {
   char addr[SRV_ADDR_STRLEN];
   srv_addr_format(&c->peer, addr);
-  hx_log(HX_LOG_WARN, MODULE, "connection from %s: %s; closing it", addr, what);
+  hx_log(HX_LOG_WARN, MODULE, "connection from %s: %s (%s); closing it", addr, what,
+         proto_tls_failure(c->tls));
 }
 
 /* Decrypts what the TLS layer holds and hands it to the session. */

@@ -2,7 +2,7 @@
 # Two hearth clients on real sound devices (PortAudio's defaults, through
 # ALSA into a private PulseAudio daemon): speech played into Ada's
 # microphone comes out of Ben's speaker, recognisably, and the time it took
-# is printed.
+# is printed. hearth --list-devices shows the default devices they use.
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/pulse_lib.sh"
 
@@ -15,6 +15,16 @@ start_server
 # the slow unwinder walks on into libasound, where tests/lsan.supp names
 # them. Other builds ignore the variable.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
+
+# With a sound system running, --list-devices names the default input and
+# output that the clients below use.
+"$HEARTH" --list-devices >"$T/devices.out" 2>"$T/devices.err" ||
+  fail "hearth --list-devices exited with status $?: $(cat "$T/devices.err")"
+grep -Eq '^[0-9]+: .*\[default input\]' "$T/devices.out" &&
+  grep -Eq '^[0-9]+: .*\[default output\]' "$T/devices.out" ||
+  fail "hearth --list-devices shows no default input and output: $(cat "$T/devices.out")"
+echo "hearth --list-devices:"
+cat "$T/devices.out"
 
 PULSE_SINK=ear_b PULSE_SOURCE=quiet_b.monitor start_client Ben \
   --script "$(script '/wait 11\n/stats\n/quit\n')"

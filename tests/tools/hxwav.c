@@ -7,7 +7,9 @@
  *                                       the speech of REF in half-second
  *                                       pieces, each found in REC at its
  *                                       own lag: median and lowest
- *                                       correlation; exit 1 when the median
+ *                                       correlation, and the median lag in
+ *                                       ms (and the pieces' least and
+ *                                       greatest); exit 1 when the median
  *                                       is below MED or the lowest below
  *                                       LOW (a missing word). An adaptive receiver
  *                                       may shift its delay once mid-
@@ -233,23 +235,32 @@ static int cmd_chunks(int argc, char **argv)
   size_t s, e, n = 0;
   speech_span(ref, nref, &s, &e);
   double *found = malloc(((e - s) / piece + 1) * sizeof *found);
-  for (size_t at = s; found && at + piece <= e; at += piece) {
+  double *lags = malloc(((e - s) / piece + 1) * sizeof *lags);
+  for (size_t at = s; found && lags && at + piece <= e; at += piece) {
     struct match m;
     if (window_rms(ref + at, piece) < speech || best_match(ref + at, piece, rec, nrec, &m))
       continue;
-    found[n++] = m.correlation;
+    found[n] = m.correlation;
+    /* m.lag is from the piece's own start; from the start of REF: */
+    lags[n++] = (double)(m.lag - (long)at);
   }
   free(ref);
   free(rec);
-  if (!found || n == 0) {
+  if (!found || !lags || n == 0) {
     free(found);
+    free(lags);
     fprintf(stderr, "hxwav: the reference has no half-second of speech\n");
     return 2;
   }
   qsort(found, n, sizeof *found, compare_double);
+  qsort(lags, n, sizeof *lags, compare_double);
   double median = found[n / 2], lowest = found[0];
+  const double ms = 1000.0 / XCORR_RATE;
+  double lag_ms = lags[n / 2] * ms, first_ms = lags[0] * ms, last_ms = lags[n - 1] * ms;
   free(found);
-  printf("chunks %zu median %.3f lowest %.3f\n", n, median, lowest);
+  free(lags);
+  printf("chunks %zu median %.3f lowest %.3f lag %.1f ms (pieces %.1f to %.1f)\n", n, median,
+         lowest, lag_ms, first_ms, last_ms);
   if (min >= 0 && median < min) {
     fprintf(stderr, "hxwav: median correlation %.3f is below %.3f\n", median, min);
     return 1;

@@ -281,6 +281,43 @@ static void wav_stereo_44k_is_averaged_and_resampled_to_48k(void **state)
   free(out);
 }
 
+/* Whatever rate a file has, from 8 kHz telephone sound to 192 kHz studio
+ * files, one second of it comes back as one second of the same tone at
+ * 48 kHz. */
+static void wav_every_rate_from_8k_to_192k_is_resampled_to_48k(void **state)
+{
+  (void)state;
+  static const int rates[] = {8000, 11025, 16000, 22050, 32000, 44100, 88200, 96000, 192000};
+  static int16_t in[192000];
+  for (size_t r = 0; r < sizeof rates / sizeof rates[0]; r++) {
+    int rate = rates[r];
+    char path[128];
+    path_for(path, sizeof path, "rate.wav");
+    for (int i = 0; i < rate; i++)
+      in[i] = (int16_t)lrint(8000.0 * sin(TWO_PI * 1000.0 * (double)i / rate));
+    struct aud_wav_writer *w = NULL;
+    assert_int_equal(aud_wav_open_write(path, rate, 1, &w), HX_OK);
+    assert_int_equal(aud_wav_write(w, in, (size_t)rate), HX_OK);
+    assert_int_equal(aud_wav_close_write(w), HX_OK);
+    int16_t *out = NULL;
+    size_t n = 0;
+    assert_int_equal(aud_wav_load(path, 48000, &out, &n), HX_OK);
+    if (n < 47990 || n > 48010)
+      fail_msg("%d Hz: one second came back as %zu samples at 48 kHz", rate, n);
+    double xy = 0, xx = 0, yy = 0;
+    for (size_t i = 4800; i < 43200; i++) {
+      double ref = sin(TWO_PI * 1000.0 * (double)i / 48000.0);
+      xy += ref * out[i];
+      xx += ref * ref;
+      yy += (double)out[i] * out[i];
+    }
+    if (xy / sqrt(xx * yy) < 0.99)
+      fail_msg("%d Hz: the tone correlates only %.3f after resampling", rate, xy / sqrt(xx * yy));
+    free(out);
+    unlink(path);
+  }
+}
+
 static void wav_channels_are_averaged_at_same_rate(void **state)
 {
   (void)state;
@@ -562,6 +599,7 @@ int main(void)
       cmocka_unit_test(wav_header_sizes_correct_after_close),
       cmocka_unit_test(wav_writer_updates_sizes_while_open),
       cmocka_unit_test(wav_stereo_44k_is_averaged_and_resampled_to_48k),
+      cmocka_unit_test(wav_every_rate_from_8k_to_192k_is_resampled_to_48k),
       cmocka_unit_test(wav_channels_are_averaged_at_same_rate),
       cmocka_unit_test(wav_unfinalised_header_still_reads),
       cmocka_unit_test(wav_open_read_reports_io_and_format_errors),

@@ -120,6 +120,25 @@ static void srtp_rejects_replayed_and_too_old_packets(void **state)
   assert_int_equal(proto_srtp_unprotect(fx->in, copy, old_len, &rlen), HX_ERR_REPLAY);
 }
 
+/* The window's exact edge: a packet 127 behind the newest is still taken
+ * (once), one 128 behind is not. A window of 64 or 256 would fail here. */
+static void srtp_replay_window_is_exactly_128_packets(void **state)
+{
+  struct fixture *fx = *state;
+  uint8_t edge[BUF_CAP], past[BUF_CAP], newest[BUF_CAP], copy[BUF_CAP];
+  size_t rlen = 0;
+  size_t past_len = protect(fx->out, past, make_rtp(past, 3000, 0x88888888));
+  size_t edge_len = protect(fx->out, edge, make_rtp(edge, 3001, 0x88888888));
+  size_t newest_len = protect(fx->out, newest, make_rtp(newest, 3128, 0x88888888));
+  assert_int_equal(proto_srtp_unprotect(fx->in, newest, newest_len, &rlen), HX_OK);
+  memcpy(copy, edge, edge_len);
+  assert_int_equal(proto_srtp_unprotect(fx->in, copy, edge_len, &rlen), HX_OK);
+  memcpy(copy, edge, edge_len);
+  assert_int_equal(proto_srtp_unprotect(fx->in, copy, edge_len, &rlen), HX_ERR_REPLAY);
+  assert_int_equal(proto_srtp_unprotect(fx->in, past, past_len, &rlen), HX_ERR_REPLAY);
+  assert_int_equal(rlen, 0);
+}
+
 static void srtp_outbound_refuses_to_reuse_a_sequence_number(void **state)
 {
   struct fixture *fx = *state;
@@ -203,6 +222,7 @@ int main(void)
       cmocka_unit_test(srtp_round_trips_a_packet),
       cmocka_unit_test(srtp_rejects_every_single_bit_flip),
       cmocka_unit_test(srtp_rejects_replayed_and_too_old_packets),
+      cmocka_unit_test(srtp_replay_window_is_exactly_128_packets),
       cmocka_unit_test(srtp_outbound_refuses_to_reuse_a_sequence_number),
       cmocka_unit_test(srtp_rejects_a_packet_under_another_key),
       cmocka_unit_test(srtp_checks_lengths_and_room),

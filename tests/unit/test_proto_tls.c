@@ -232,15 +232,45 @@ static void server_rejects_garbage_instead_of_a_client_hello(void **state)
   struct fixture *fx = *state;
   struct proto_tls *server = NULL;
   assert_int_equal(proto_tls_create(fx->server_ctx, true, &server), HX_OK);
+  assert_string_equal(proto_tls_failure(server), "no detail");
   static const char http[] = "GET / HTTP/1.1\r\nHost: example\r\n\r\n";
   assert_int_equal(proto_tls_feed(server, (const uint8_t *)http, strlen(http)), HX_ERR_TLS);
   assert_false(proto_tls_handshake_done(server));
+  /* One phrase for the caller's single log line: what failed, and why. */
+  const char *why = proto_tls_failure(server);
+  if (strncmp(why, "TLS handshake failed: error:", 28) != 0 || !strstr(why, "http request"))
+    fail_msg("failure reads \"%s\"", why);
   uint8_t buf[16];
   size_t got = 0;
   assert_int_equal(proto_tls_read(server, buf, sizeof buf, &got), HX_ERR_TLS);
   assert_int_equal(proto_tls_write(server, buf, sizeof buf), HX_ERR_TLS);
   assert_int_equal(proto_tls_feed(server, buf, sizeof buf), HX_ERR_TLS);
   proto_tls_destroy(server);
+}
+
+/* TLS 1.3 only: a client that offers at most TLS 1.2 gets no connection,
+ * and the server says why. */
+static void server_refuses_a_tls_1_2_client(void **state)
+{
+  struct fixture *fx = *state;
+  SSL_CTX *old_ctx = SSL_CTX_new(TLS_client_method());
+  assert_non_null(old_ctx);
+  assert_int_equal(SSL_CTX_set_max_proto_version(old_ctx, TLS1_2_VERSION), 1);
+  struct proto_tls *client = NULL, *server = NULL;
+  assert_int_equal(proto_tls_create(old_ctx, false, &client), HX_OK);
+  assert_int_equal(proto_tls_create(fx->server_ctx, true, &server), HX_OK);
+  uint8_t hello[4096];
+  size_t got = 0;
+  assert_int_equal(proto_tls_take(client, hello, sizeof hello, &got), HX_OK);
+  assert_true(got > 0);
+  assert_int_equal(proto_tls_feed(server, hello, got), HX_ERR_TLS);
+  assert_false(proto_tls_handshake_done(server));
+  const char *why = proto_tls_failure(server);
+  if (!strstr(why, "TLS handshake failed: ") || !strstr(why, "unsupported protocol"))
+    fail_msg("failure reads \"%s\"", why);
+  proto_tls_destroy(client);
+  proto_tls_destroy(server);
+  SSL_CTX_free(old_ctx);
 }
 
 static void tampered_record_fails_the_read(void **state)
@@ -258,6 +288,7 @@ static void tampered_record_fails_the_read(void **state)
   uint8_t out[64];
   assert_int_equal(proto_tls_read(server, out, sizeof out, &got), HX_ERR_TLS);
   assert_int_equal(got, 0);
+  assert_non_null(strstr(proto_tls_failure(server), "TLS read failed: error:"));
   proto_tls_destroy(client);
   proto_tls_destroy(server);
 }
@@ -302,6 +333,7 @@ int main(void)
       cmocka_unit_test(handshake_carries_lines_both_ways),
       cmocka_unit_test(large_writes_span_many_records),
       cmocka_unit_test(server_rejects_garbage_instead_of_a_client_hello),
+      cmocka_unit_test(server_refuses_a_tls_1_2_client),
       cmocka_unit_test(tampered_record_fails_the_read),
       cmocka_unit_test(clean_shutdown_reports_closed),
       cmocka_unit_test(read_rejects_an_empty_output_buffer),

@@ -248,6 +248,38 @@ static void hello_raises_the_limit_for_the_next_line_in_the_same_read(void **sta
   assert_int_equal(h->nclosed, 0);
 }
 
+/* {"type":"ping","id":2,"pad":"xxx..."} and its newline, the line exactly
+ * len bytes long. */
+static char *padded_ping(size_t len)
+{
+  const char *head = "{\"type\":\"ping\",\"id\":2,\"pad\":\"";
+  char *line = malloc(len + 1);
+  assert_non_null(line);
+  size_t n = strlen(head);
+  memcpy(line, head, n);
+  memset(line + n, 'x', len - n - 2);
+  memcpy(line + len - 2, "\"}\n", 3);
+  return line;
+}
+
+static void line_after_hello_of_65536_bytes_is_answered_and_65537_closes(void **state)
+{
+  struct harness *h = *state;
+  struct srv_session *s = h_hello(h, "Ada");
+  char *line = padded_ping(PROTO_MSG_MAX);
+  assert_int_equal(srv_session_feed(s, (const uint8_t *)line, PROTO_MSG_MAX + 1), HX_OK);
+  free(line);
+  assert_string_equal(h_str(h_nth(h, s->id, 0), "type"), "pong");
+  assert_int_equal(h->nclosed, 0);
+  line = padded_ping(PROTO_MSG_MAX + 1);
+  assert_int_equal(srv_session_feed(s, (const uint8_t *)line, PROTO_MSG_MAX + 2),
+                   HX_ERR_TOO_BIG);
+  free(line);
+  h_assert_error(h_nth(h, s->id, 1), "too_big", -1);
+  assert_int_equal(h->nclosed, 1);
+  assert_int_equal(h->closed[0], s->id);
+}
+
 static void line_split_across_reads_is_handled_once_complete(void **state)
 {
   struct harness *h = *state;
@@ -331,6 +363,8 @@ int main(void)
                                       teardown),
       cmocka_unit_test_setup_teardown(unterminated_flood_before_hello_is_cut_at_the_limit, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(line_after_hello_of_65536_bytes_is_answered_and_65537_closes,
+                                      setup, teardown),
       cmocka_unit_test_setup_teardown(hello_raises_the_limit_for_the_next_line_in_the_same_read,
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(line_split_across_reads_is_handled_once_complete, setup,
