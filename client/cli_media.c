@@ -415,6 +415,10 @@ static void note_sequence(struct speaker *s, uint16_t seq)
   uint16_t delta = (uint16_t)(seq - (uint16_t)s->max_seq);
   if (delta != 0 && delta < 0x8000u)
     s->max_seq += delta;
+  /* A packet skipped: keep time for FEC from now, not from the next
+   * report (the report clears it again after a clean interval). */
+  if (delta > 1 && delta < 0x8000u)
+    aud_jitter_set_lossy(s->jitter, true);
   s->received++;
 }
 

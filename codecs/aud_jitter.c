@@ -37,11 +37,11 @@
 #define JITTER_MAX_DRAIN (2 * AUD_JITTER_UNIT)
 /* A missing packet with nothing after it holds the playout point (the
  * delay grows, Opus conceals) at most this many units in a row: a burst of
- * lost packets on a busy wireless link lasts up to about 100 ms, and Opus
- * concealment fades out by itself, so bridging it sounds like a blur
- * rather than a hole in a word; past that the speaker is more likely quiet
- * (DTX) than late, and the timeline moves on in silence. */
-#define JITTER_MAX_HOLD 12
+ * lost packets on a busy wireless link lasts up to about 100 ms, often
+ * more, and concealment fades slowly (aud_opus), so bridging it sounds like
+ * a blur rather than a hole in a word; past 160 ms the speaker is more
+ * likely quiet (DTX) than late, and the timeline moves on in silence. */
+#define JITTER_MAX_HOLD 16
 /* Most delay one late arrival may add at once (80 ms): more than any
  * network a conversation survives, and a bound on a forged timestamp. */
 #define JITTER_MAX_GROW (8 * AUD_JITTER_UNIT)
@@ -471,7 +471,7 @@ int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
    * missing one is most likely Opus DTX (nothing is sent in silence), not
    * loss: silence is what was said, and guessing there only adds noise. */
   if (j->holds >= JITTER_MAX_HOLD || j->quiet >= JITTER_PAUSE_SAMPLES) {
-    /* Concealment much past 120 ms turns into a droning ghost of the last
+    /* Concealment much past 160 ms turns into a droning ghost of the last
      * syllable; at the end of a talk spurt silence is what was said. */
     j->play_ts += AUD_JITTER_UNIT;
     return give_silence(out, false);

@@ -33,9 +33,9 @@ struct aud_encoder {
  * that, the concealed signal is held up to a floor that falls
  * CONCEAL_FADE_DB every 10 ms below the last decoded level: the same
  * sound, fading slowly, a blur rather than a hole. The jitter buffer stops
- * asking for concealment after 120 ms, so the floor never becomes a drone. */
+ * asking for concealment after 160 ms, so the floor never becomes a drone. */
 #define CONCEAL_FADE_DB 1.5f
-#define CONCEAL_MAX_GAIN 31.6f /* 30 dB: the floor never lifts plain noise */
+#define CONCEAL_MAX_GAIN 100.0f /* 40 dB: the floor never lifts plain noise */
 
 struct aud_decoder {
   OpusDecoder *dec; /* owned */

@@ -22,12 +22,16 @@ silence "$T/quiet.wav" 1
 start_server
 
 listen_and_send pause "$T/ada.wav" 18
-first=$("$HXWAV" xcorr "$T/first.wav" "$T/pause.wav" 0.6) ||
+# Piece by piece, as the other recordings are judged: the buffer may cut
+# a few 2.5 ms steps of delay in a sentence's comma pause, which one
+# correlation over the whole sentence would count as a difference. The
+# lag compared is the median of the pieces'.
+first=$("$HXWAV" chunks "$T/first.wav" "$T/pause.wav" 0.6 0.3) ||
   fail "Ben did not hear Ada's first sentence: $first"
-second=$("$HXWAV" xcorr "$T/second.wav" "$T/pause.wav" 0.6) ||
+second=$("$HXWAV" chunks "$T/second.wav" "$T/pause.wav" 0.6 0.3) ||
   fail "Ben did not hear Ada's second sentence, after 8 s of silence: $second"
-lag1=$(echo "$first" | awk '{print $4}')
-lag2=$(echo "$second" | awk '{print $4}')
+lag1=$(echo "$first" | awk '{print $8}')
+lag2=$(echo "$second" | awk '{print $8}')
 echo "first sentence: $first; after 8 s of silence: $second"
 awk -v a="$lag1" -v b="$lag2" 'BEGIN { exit !(b <= a + 30) }' ||
   fail "after 8 s of silence Ada reached Ben $(awk -v a="$lag1" -v b="$lag2" 'BEGIN { print b - a }') ms later than before (at most 30 ms more)"
