@@ -275,6 +275,12 @@ static bool parse_typed_command(const char *word, size_t len, const char *rest,
   return true;
 }
 
+bool cli_command_draft_is_typed(const char *draft)
+{
+  const char *s = skip_space(draft);
+  return *s != '\0' && *s != '/';
+}
+
 int cli_command_parse(const char *line, bool script, struct cli_command *out)
 {
   memset(out, 0, sizeof *out);

@@ -71,6 +71,11 @@ struct cli_command {
  * out->kind is CLI_CMD_USAGE or CLI_CMD_UNKNOWN. */
 int cli_command_parse(const char *line, bool script, struct cli_command *out);
 
+/* Whether a line still being written will be typed words rather than a
+ * command: something other than white space is there, and it does not
+ * start with '/'. A lone "!" or "[done]" cannot be told apart yet. */
+bool cli_command_draft_is_typed(const char *draft);
+
 /* The /help text, one command a line; NULL after the last. */
 const char *cli_command_help_line(size_t i);
 

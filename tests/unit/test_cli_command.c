@@ -315,6 +315,25 @@ static void command_voice_and_hear_text_keep_what_follows(void **state)
   assert_string_equal(c.arg, "en-us");
 }
 
+/* What the line editor holds while a person writes: typed words from the
+ * first character that is not white space, unless that is a '/'. */
+static void command_draft_is_typed_unless_it_starts_a_command(void **state)
+{
+  (void)state;
+  const struct {
+    const char *draft;
+    bool typed;
+  } cases[] = {
+      {"", false},    {" ", false},      {"\t  ", false}, {"/", false},
+      {"/who", false}, {"  /say hi", false}, {"h", true}, {"  h", true},
+      {"!", true},    {"[done", true},    {"I'm here", true}, {"a/b", true},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    if (cli_command_draft_is_typed(cases[i].draft) != cases[i].typed)
+      fail_msg("\"%s\" is %styped", cases[i].draft, cases[i].typed ? "not " : "");
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -336,6 +355,7 @@ int main(void)
       cmocka_unit_test(command_white_space_lines_are_nothing_to_say),
       cmocka_unit_test(command_typed_lines_longer_than_an_argument_are_whole),
       cmocka_unit_test(command_voice_and_hear_text_keep_what_follows),
+      cmocka_unit_test(command_draft_is_typed_unless_it_starts_a_command),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
