@@ -33,6 +33,7 @@ static const char *const help_lines[] = {
     "/stop: drop your typed lines not yet spoken.",
     "/voice: your typed voice. /voice list [LANGUAGE], /voice NAME [rate N] [pitch N].",
     "/hear-text voice|mine|text: typed lines in the typist's voice, your own speech, or read.",
+    "/typing on|off: tell the room when you start writing a line; /typing alone says which.",
     "/cues: how each event is told; /cues quiet|normal|verbose picks a preset.",
     "/cue EVENT speech|earcon|text|nothing: how one event is told; join with +.",
     "/cue-sound EVENT FILE.wav|default: your own sound for an event, or its own again.",
@@ -209,6 +210,14 @@ static bool parse_with_argument(const char *word, size_t len, const char *rest,
     } else {
       usage(out, "/speech needs on, off, or voice and a voice name, for example /speech "
                  "voice en-us.");
+    }
+  } else if (word_is(word, len, "typing")) {
+    if (!*rest || strcasecmp(rest, "on") == 0 || strcasecmp(rest, "off") == 0) {
+      out->kind = CLI_CMD_TYPING;
+      out->has_on = *rest != '\0';
+      out->on = strcasecmp(rest, "on") == 0;
+    } else {
+      usage(out, "/typing takes on, off or nothing.");
     }
   } else if (word_is(word, len, "seats")) {
     if (strcasecmp(rest, "on") == 0 || strcasecmp(rest, "off") == 0) {

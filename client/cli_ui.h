@@ -57,6 +57,11 @@ int cli_ui_create(uv_loop_t *loop, enum cli_ui_mode mode, FILE *in, bool owns_in
  * key readline refuses, HX_ERR_INVALID and a sentence in why; the other
  * keys are bound. Call before or after start. */
 int cli_ui_bind_keys(struct cli_ui *ui, const struct cli_keymap *km, char *why, size_t cap);
+/* EDIT only (the other modes see whole lines): calls draft with the line
+ * being written as it stands after each key, "" once it was sent. text is
+ * valid during the call only. */
+void cli_ui_on_draft(struct cli_ui *ui, void (*draft)(void *userdata, const char *text),
+                     void *userdata);
 /* Starts reading: the reader thread, or readline with its prompt. */
 int cli_ui_start(struct cli_ui *ui);
 /* Prints one whole line (no newline in it); in EDIT mode above the prompt,
