@@ -5,7 +5,8 @@
  *  - EDIT, on a terminal: GNU readline's callback interface, driven by a
  *    uv_poll on stdin, gives line editing, history and the keymap; an event
  *    printed meanwhile goes above the prompt and the half-typed line is
- *    drawn again intact below it. readline is process-global, so this
+ *    drawn again intact below it. Only here is a line seen while it is
+ *    written (cli_ui_on_draft). readline is process-global, so this
  *    module is its only user and at most one cli_ui is in EDIT mode.
  *  - PLAIN: no readline and no escape sequence ever; a reader thread reads
  *    lines (fgets into a bounded buffer) and queues them, waking the loop
