@@ -56,6 +56,10 @@ static const struct event_def events[A11Y_CUE_EVENT_COUNT] = {
                         {S | E | T, S | E | T, S | E | T}},
     [A11Y_CUE_ROOM_NEWS] = {"room-news", "{text}", A11Y_EARCON_MESSAGE, false,
                             {T, S | T, S | E | T}},
+    /* A line is on its way: a soft sound says so without talking over the
+     * room; its words are spoken only in verbose. */
+    [A11Y_CUE_TYPING] = {"typing", "{name} is typing.", A11Y_EARCON_TYPING, false,
+                         {E, E | T, S | E | T}},
 };
 
 static const char *const preset_names[A11Y_CUE_PRESET_COUNT] = {"quiet", "normal", "verbose"};

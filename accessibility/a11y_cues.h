@@ -29,6 +29,7 @@ enum a11y_cue_event {
   A11Y_CUE_UNMUTED,
   A11Y_CUE_KNOCK,     /* someone waits at a room's door */
   A11Y_CUE_ROOM_NEWS, /* the floor moved, a role, a setting, away, a note */
+  A11Y_CUE_TYPING,    /* someone started writing a line */
   A11Y_CUE_EVENT_COUNT
 };
 
@@ -69,7 +70,8 @@ int a11y_cues_preset_parse(const char *s, enum a11y_cue_preset *out);
 const char *a11y_cues_preset_name(enum a11y_cue_preset preset);
 /* "join", "leave", "speaking-start", "hand-raised", "your-turn",
  * "turn-ending", "muted-by-host", "text-message", "room-closing",
- * "connection-lost", "connection-back", "muted", "unmuted". */
+ * "connection-lost", "connection-back", "muted", "unmuted", "knock",
+ * "room-news", "typing". */
 int a11y_cues_event_parse(const char *s, enum a11y_cue_event *out);
 const char *a11y_cues_event_name(enum a11y_cue_event ev);
 

@@ -27,7 +27,8 @@ struct design {
 
 /* The contours: arrivals rise and departures fall (join/leave, unmuted/muted,
  * connection back/lost); your own state sits low, room events in the middle,
- * the quiet "someone is speaking" tick high and very short. Every sound
+ * the quiet "someone is speaking" tick high and very short, and "someone is
+ * typing" two softer ticks higher still, like keys. Every sound
  * differs from every other in its starting or ending pitch by more than a
  * musical third. */
 static const struct design designs[A11Y_EARCON_COUNT] = {
@@ -44,6 +45,7 @@ static const struct design designs[A11Y_EARCON_COUNT] = {
     [A11Y_EARCON_CONNECTION_LOST] = {"connection-lost", 0.4f, {{600, 200, 180, 0}}},
     [A11Y_EARCON_CONNECTION_BACK] = {"connection-back", 0.4f, {{200, 600, 180, 0}}},
     [A11Y_EARCON_SPEAKING] = {"speaking", 0.15f, {{2093, 2093, 40, 0}}},
+    [A11Y_EARCON_TYPING] = {"typing", 0.12f, {{2637, 2637, 25, 35}, {2637, 2637, 25, 0}}},
 };
 
 struct sound {

@@ -21,6 +21,7 @@
 #include "cli_session.h"
 #include "cli_trust.h"
 #include "cli_typed.h"
+#include "cli_typing.h"
 #include "cli_ui.h"
 #include "hx_err.h"
 #include "hx_log.h"
@@ -61,6 +62,7 @@ struct app {
   struct cli_identity *identity; /* NULL: a guest */
   struct cli_circle *circle;
   struct cli_typed *typed;
+  struct cli_typing *typing;
   struct cli_conn *conn;
   struct cli_ui *ui;
   struct cli_front *front; /* every line for the person goes through it */
@@ -70,6 +72,7 @@ struct app {
   bool quitting;
   int exit_code;
   uv_timer_t tick, wait_timer;
+  uv_timer_t typing_timer; /* CLI_TYPING_IDLE_MS after the last key */
   uv_async_t wake; /* the audio thread moved a period */
   uv_signal_t sigint, sigterm;
   bool handles_open;
@@ -141,6 +144,7 @@ static void app_quit(struct app *a, int code)
     uv_close((uv_handle_t *)&a->tick, NULL);
     uv_close((uv_handle_t *)&a->wake, NULL);
     uv_close((uv_handle_t *)&a->wait_timer, NULL);
+    uv_close((uv_handle_t *)&a->typing_timer, NULL);
     uv_close((uv_handle_t *)&a->sigint, NULL);
     uv_close((uv_handle_t *)&a->sigterm, NULL);
   }
@@ -148,6 +152,35 @@ static void app_quit(struct app *a, int code)
     uv_close((uv_handle_t *)&a->udp, NULL);
   if (a->ui)
     cli_ui_close(a->ui);
+}
+
+/* --- the typing indicator --- */
+
+static void on_typing_idle(uv_timer_t *t)
+{
+  struct app *a = t->data;
+  cli_typing_idle(a->typing);
+}
+
+/* The idle timer runs while the room thinks we type, from the last key. */
+static void typing_timer_follow(struct app *a)
+{
+  if (a->quitting)
+    return;
+  if (cli_typing_told(a->typing))
+    uv_timer_start(&a->typing_timer, on_typing_idle, CLI_TYPING_IDLE_MS, 0);
+  else
+    uv_timer_stop(&a->typing_timer);
+}
+
+/* Each key in the line editor. */
+static void on_draft(void *userdata, const char *text)
+{
+  struct app *a = userdata;
+  if (a->quitting)
+    return;
+  cli_typing_draft(a->typing, text);
+  typing_timer_follow(a);
 }
 
 /* --- commands --- */
@@ -241,6 +274,10 @@ static void run_command(struct app *a, const struct cli_command *cmd)
     break;
   case CLI_CMD_HEAR_TEXT:
     cli_typed_hear(a->typed, cmd->text);
+    break;
+  case CLI_CMD_TYPING:
+    cli_typing_command(a->typing, cmd->has_on, cmd->on);
+    typing_timer_follow(a);
     break;
   case CLI_CMD_RAISE_HAND:
     cli_circle_command(a->circle, "hand", "up");
@@ -711,12 +748,20 @@ static int open_parts(struct app *a)
     say(a, "Cannot start: %s.", hx_strerror(rc));
     return rc;
   }
+  /* Only the line editor sees a line while it is written. */
+  struct cli_typing_io yio = {.print = out_line, .send = send_control, .userdata = a};
+  rc = cli_typing_create(&yio, cfg->typing, a->ui_mode == CLI_UI_EDIT, &a->typing);
+  if (rc != HX_OK) {
+    say(a, "Cannot start: %s.", hx_strerror(rc));
+    return rc;
+  }
   struct cli_session_config sc = {.name = o->name,
                                   .room = o->room,
                                   .server = a->hostport,
                                   .identity = a->identity,
                                   .circle = a->circle,
-                                  .typed = a->typed};
+                                  .typed = a->typed,
+                                  .typing = a->typing};
   struct cli_session_io io = {
       .print = out_line, .event = on_event, .send = send_control, .joined = on_joined,
       .userdata = a};
@@ -741,6 +786,7 @@ static int open_parts(struct app *a)
     return rc;
   }
   cli_front_attach(a->front, a->ui);
+  cli_ui_on_draft(a->ui, on_draft, a);
   char why[256];
   if (cli_ui_bind_keys(a->ui, &cfg->keys, why, sizeof why) != HX_OK)
     say(a, "Keys: %s.", why);
@@ -752,9 +798,11 @@ static int start(struct app *a)
   uv_timer_init(&a->loop, &a->tick);
   uv_async_init(&a->loop, &a->wake, on_wake);
   uv_timer_init(&a->loop, &a->wait_timer);
+  uv_timer_init(&a->loop, &a->typing_timer);
   uv_signal_init(&a->loop, &a->sigint);
   uv_signal_init(&a->loop, &a->sigterm);
   a->tick.data = a->wake.data = a->wait_timer.data = a->sigint.data = a->sigterm.data = a;
+  a->typing_timer.data = a;
   a->handles_open = true;
   uv_signal_start(&a->sigint, on_signal, SIGINT);
   uv_signal_start(&a->sigterm, on_signal, SIGTERM);
@@ -800,6 +848,7 @@ int cli_app_run(const struct cli_options *opt, int *exit_code)
   cli_session_destroy(a->session);
   cli_circle_destroy(a->circle);
   cli_typed_destroy(a->typed);
+  cli_typing_destroy(a->typing);
   cli_identity_destroy(a->identity);
   cli_audio_close(a->audio);
   cli_media_destroy(a->media);

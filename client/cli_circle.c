@@ -193,6 +193,7 @@ static bool member_parse(const json_t *o, struct circle_member *m)
   hx_strlcpy(m->name, name, sizeof m->name);
   m->away = proto_msg_bool(o, "away", 0) != 0;
   m->stepped_out = proto_msg_bool(o, "stepped_out", 0) != 0;
+  m->typing = proto_msg_bool(o, "typing", 0) != 0;
   return true;
 }
 

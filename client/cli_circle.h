@@ -25,8 +25,8 @@ struct cli_circle_io {
    * output, so circle events get the same cues. */
   void (*print)(void *userdata, const char *line);
   /* An event that has a presence cue (hand raised, your turn, turn ending,
-   * muted by host, room closing) and its line. NULL: the line goes to
-   * print. */
+   * muted by host, room closing, someone typing) and its line. NULL: the
+   * line goes to print. */
   void (*event)(void *userdata, enum a11y_cue_event cue, const char *line);
   /* A line the person asked for (/floor, /queue, /knock, /bans): it
    * should reach them however they listen, so it is spoken too when the

@@ -384,6 +384,24 @@ static void on_knock(struct cli_circle *c, const char *event, const json_t *msg)
   circle_cue(c, A11Y_CUE_KNOCK, line);
 }
 
+/* "Ada is typing." when someone starts a line. Nothing when they stop (the
+ * line itself, or silence, follows), for our own typing, for a blocked
+ * person, or for someone we do not know. */
+static void say_typing(struct cli_circle *c, struct circle_member *m, bool self,
+                       const json_t *msg)
+{
+  const json_t *typing = json_object_get(msg, "typing");
+  if (!m || !json_is_boolean(typing) || m->typing == json_is_true(typing))
+    return;
+  m->typing = json_is_true(typing);
+  if (!m->typing || self || circle_name_blocked(c, m->name))
+    return;
+  char name[CLI_NAME_BYTES], line[CLI_LINE_MAX];
+  a11y_text_sanitize(name, sizeof name, m->name);
+  snprintf(line, sizeof line, "%s is typing.", name);
+  circle_cue(c, A11Y_CUE_TYPING, line);
+}
+
 static void on_status(struct cli_circle *c, const char *event, const json_t *msg)
 {
   json_int_t session = proto_msg_int(msg, "session", -1);
@@ -392,8 +410,14 @@ static void on_status(struct cli_circle *c, const char *event, const json_t *msg
   bool stepping = strcmp(event, "stepped_out") == 0;
   bool on = proto_msg_bool(msg, stepping ? "out" : "away", 0) != 0;
   bool *was = m ? (stepping ? &m->stepped_out : &m->away) : NULL;
+  if (!stepping)
+    say_typing(c, m, self, msg);
   if (was && *was == on)
     return; /* typing alone changed, or nothing did */
+  /* Someone not on our roster: what changed is unknown, and "back" is
+   * what every typing change of theirs would say. */
+  if (!was && !on)
+    return;
   if (was)
     *was = on;
   if (self)

@@ -31,6 +31,7 @@ struct circle_member {
   uint32_t text_ssrc;
   bool away;
   bool stepped_out;
+  bool typing; /* writing a line, as their last status said */
 };
 
 struct cli_circle {

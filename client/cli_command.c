@@ -33,6 +33,7 @@ static const char *const help_lines[] = {
     "/stop: drop your typed lines not yet spoken.",
     "/voice: your typed voice. /voice list [LANGUAGE], /voice NAME [rate N] [pitch N].",
     "/hear-text voice|mine|text: typed lines in the typist's voice, your own speech, or read.",
+    "/typing on|off: tell the room when you start writing a line; /typing alone says which.",
     "/cues: how each event is told; /cues quiet|normal|verbose picks a preset.",
     "/cue EVENT speech|earcon|text|nothing: how one event is told; join with +.",
     "/cue-sound EVENT FILE.wav|default: your own sound for an event, or its own again.",
@@ -210,6 +211,14 @@ static bool parse_with_argument(const char *word, size_t len, const char *rest,
       usage(out, "/speech needs on, off, or voice and a voice name, for example /speech "
                  "voice en-us.");
     }
+  } else if (word_is(word, len, "typing")) {
+    if (!*rest || strcasecmp(rest, "on") == 0 || strcasecmp(rest, "off") == 0) {
+      out->kind = CLI_CMD_TYPING;
+      out->has_on = *rest != '\0';
+      out->on = strcasecmp(rest, "on") == 0;
+    } else {
+      usage(out, "/typing takes on, off or nothing.");
+    }
   } else if (word_is(word, len, "seats")) {
     if (strcasecmp(rest, "on") == 0 || strcasecmp(rest, "off") == 0) {
       out->kind = CLI_CMD_SEATS;
@@ -273,6 +282,12 @@ static bool parse_typed_command(const char *word, size_t len, const char *rest,
   }
   out->text = rest;
   return true;
+}
+
+bool cli_command_draft_is_typed(const char *draft)
+{
+  const char *s = skip_space(draft);
+  return *s != '\0' && *s != '/';
 }
 
 int cli_command_parse(const char *line, bool script, struct cli_command *out)

@@ -45,6 +45,7 @@ enum cli_command_kind {
   CLI_CMD_SAY_STOP,    /* /stop: cancel our typed lines not yet spoken */
   CLI_CMD_TEXT_VOICE,  /* /voice ...: the typed-speech voice; text: what follows */
   CLI_CMD_HEAR_TEXT,   /* /hear-text ...: text: what follows */
+  CLI_CMD_TYPING,      /* /typing on|off: has_on, on; /typing alone: say which */
 };
 
 enum cli_volume_target { CLI_VOLUME_SPEECH, CLI_VOLUME_CUES, CLI_VOLUME_ROOM };
@@ -60,7 +61,8 @@ struct cli_command {
   unsigned outputs;            /* /cue: A11Y_CUE_* bits */
   bool has_preset;             /* /cues PRESET */
   enum a11y_cue_preset preset; /* /cues PRESET */
-  bool on;           /* /speech on|off, /seats on|off */
+  bool on;           /* /speech on|off, /seats on|off, /typing on|off */
+  bool has_on;       /* /typing: on or off was given */
   /* CLI_CMD_SAY, _TEXT_VOICE, _HEAR_TEXT: points into the parsed line (not
    * owned, lives as long as it), white space at its start skipped. */
   const char *text;
@@ -70,6 +72,11 @@ struct cli_command {
  * are comments. Always fills *out; returns HX_OK, or HX_ERR_INVALID when
  * out->kind is CLI_CMD_USAGE or CLI_CMD_UNKNOWN. */
 int cli_command_parse(const char *line, bool script, struct cli_command *out);
+
+/* Whether a line still being written will be typed words rather than a
+ * command: something other than white space is there, and it does not
+ * start with '/'. A lone "!" or "[done]" cannot be told apart yet. */
+bool cli_command_draft_is_typed(const char *draft);
 
 /* The /help text, one command a line; NULL after the last. */
 const char *cli_command_help_line(size_t i);

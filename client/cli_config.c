@@ -172,7 +172,8 @@ static void speech_setting(struct parser *p, const char *key, const char *value)
 
 static const char event_list[] = "join, leave, speaking-start, hand-raised, your-turn, "
                                  "turn-ending, muted-by-host, text-message, room-closing, "
-                                 "connection-lost, connection-back, muted and unmuted";
+                                 "connection-lost, connection-back, muted, unmuted, knock, "
+                                 "room-news and typing";
 
 static void cues_setting(struct parser *p, const char *key, const char *value)
 {
@@ -274,8 +275,10 @@ static void text_setting(struct parser *p, const char *key, const char *value)
     if (*field >= min)
       snprintf(now, sizeof now, "%d", *field);
     complain(p, "%s %s is not a number from %ld to %ld; keeping %s.", key, s, min, max, now);
+  } else if (key_is(key, "typing")) {
+    set_on_off(p, key, value, &p->c->typing);
   } else {
-    unknown_key(p, key, "text", "hear, voice, rate and pitch");
+    unknown_key(p, key, "text", "hear, voice, rate, pitch and typing");
   }
 }
 

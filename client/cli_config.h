@@ -45,6 +45,9 @@ struct cli_config {
   struct cli_keymap keys;
   /* [text]: typed speech, sent to the server after each join */
   struct cli_typed_settings text;
+  /* [text] typing: tell the room when we start writing a line (only the
+   * line editor sees that); off by default */
+  bool typing;
 };
 
 /* Receives one sentence per mistake: "FILE line 7: rate \"fast\" is not a

@@ -11,6 +11,7 @@
 #include "cli_request.h"
 #include "cli_seats.h"
 #include "cli_typed.h"
+#include "cli_typing.h"
 #include "hx_err.h"
 #include "hx_log.h"
 #include "hx_util.h"
@@ -47,6 +48,7 @@ struct cli_session {
   struct cli_seats *seats;             /* owned: everyone's place, on or off */
   bool seats_on;                       /* voices sit in their places */
   struct cli_typed *typed;             /* not owned; may be NULL */
+  struct cli_typing *typing;           /* not owned; may be NULL */
   char name[CLI_NAME_BYTES];
   char wanted_room[ROOM_BYTES];
   char server[300];
@@ -86,6 +88,7 @@ int cli_session_create(const struct cli_session_config *cfg, const struct cli_se
   s->identity = cfg->identity;
   s->circle = cfg->circle;
   s->typed = cfg->typed;
+  s->typing = cfg->typing;
   if (hx_strlcpy(s->name, cfg->name, sizeof s->name) != HX_OK ||
       hx_strlcpy(s->wanted_room, cfg->room, sizeof s->wanted_room) != HX_OK ||
       hx_strlcpy(s->server, cfg->server, sizeof s->server) != HX_OK) {
@@ -534,6 +537,13 @@ static void typed_follow(struct cli_session *s, const json_t *msg)
     cli_typed_handle(s->typed, msg);
 }
 
+/* The typing indicator (cli_typing.h) only needs to know where we are. */
+static void typing_follow(struct cli_session *s, const json_t *msg)
+{
+  if (s->typing)
+    cli_typing_handle(s->typing, msg);
+}
+
 int cli_session_handle(struct cli_session *s, const json_t *msg)
 {
   const char *type = proto_msg_type(msg);
@@ -562,6 +572,7 @@ int cli_session_handle(struct cli_session *s, const json_t *msg)
   }
   circle_follow(s, msg);
   typed_follow(s, msg);
+  typing_follow(s, msg);
   return rc;
 }
 

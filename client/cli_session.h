@@ -20,6 +20,7 @@ struct cli_identity;
 struct cli_media;
 struct cli_session;
 struct cli_typed;
+struct cli_typing;
 
 struct cli_session_io {
   /* One finished line for the person (no newline): answers and notices. */
@@ -47,6 +48,9 @@ struct cli_session_config {
   /* Typed speech (cli_typed.h); may be NULL, not owned. It sees every
    * message after the session and the circle. */
   struct cli_typed *typed;
+  /* The typing indicator (cli_typing.h); may be NULL, not owned. It sees
+   * every message after typed speech. */
+  struct cli_typing *typing;
 };
 
 enum cli_session_end {

@@ -47,6 +47,8 @@ struct cli_ui {
   bool editing; /* readline's handler is installed and the prompt shown */
   char seq[CLI_KEY_COUNT][CLI_KEY_SEQ_MAX];
   bool seq_bound[CLI_KEY_COUNT];
+  void (*draft)(void *userdata, const char *text); /* may be NULL */
+  void *draft_userdata;
 };
 
 /* readline calls back without a context: the one cli_ui in EDIT mode. */
@@ -233,7 +235,8 @@ static char *complete_command(const char *text, int state)
   static const char *const words[] = {
       "/who", "/speaking", "/mute", "/unmute", "/talk", "/hand", "/join", "/leave",
       "/rooms", "/stats", "/repeat", "/silence", "/volume", "/speech", "/rate", "/voice",
-      "/cues", "/cue", "/keys", "/help", "/quit", "/say", "/stop", "/done", "/hear-text"};
+      "/cues", "/cue", "/keys", "/help", "/quit", "/say", "/stop", "/done", "/hear-text",
+      "/typing"};
   static size_t next;
   if (state == 0)
     next = 0;
@@ -255,8 +258,12 @@ static void on_stdin(uv_poll_t *p, int status, int events)
     enqueue_item(ui->shared, CLI_UI_EOF, "", false);
     return;
   }
-  if (ui->editing)
-    rl_callback_read_char();
+  if (!ui->editing)
+    return;
+  rl_callback_read_char();
+  /* After Enter the line was handed on, and readline has emptied it. */
+  if (ui->editing && ui->draft)
+    ui->draft(ui->draft_userdata, rl_line_buffer ? rl_line_buffer : "");
 }
 
 static void on_winch(uv_signal_t *s, int signum)
@@ -284,6 +291,13 @@ static int edit_start(struct cli_ui *ui)
     return HX_ERR_IO;
   }
   return HX_OK;
+}
+
+void cli_ui_on_draft(struct cli_ui *ui, void (*draft)(void *userdata, const char *text),
+                     void *userdata)
+{
+  ui->draft = draft;
+  ui->draft_userdata = userdata;
 }
 
 int cli_ui_bind_keys(struct cli_ui *ui, const struct cli_keymap *km, char *why, size_t cap)

@@ -5,7 +5,8 @@
  *  - EDIT, on a terminal: GNU readline's callback interface, driven by a
  *    uv_poll on stdin, gives line editing, history and the keymap; an event
  *    printed meanwhile goes above the prompt and the half-typed line is
- *    drawn again intact below it. readline is process-global, so this
+ *    drawn again intact below it. Only here is a line seen while it is
+ *    written (cli_ui_on_draft). readline is process-global, so this
  *    module is its only user and at most one cli_ui is in EDIT mode.
  *  - PLAIN: no readline and no escape sequence ever; a reader thread reads
  *    lines (fgets into a bounded buffer) and queues them, waking the loop
@@ -57,6 +58,11 @@ int cli_ui_create(uv_loop_t *loop, enum cli_ui_mode mode, FILE *in, bool owns_in
  * key readline refuses, HX_ERR_INVALID and a sentence in why; the other
  * keys are bound. Call before or after start. */
 int cli_ui_bind_keys(struct cli_ui *ui, const struct cli_keymap *km, char *why, size_t cap);
+/* EDIT only (the other modes see whole lines): calls draft with the line
+ * being written as it stands after each key, "" once it was sent. text is
+ * valid during the call only. */
+void cli_ui_on_draft(struct cli_ui *ui, void (*draft)(void *userdata, const char *text),
+                     void *userdata);
 /* Starts reading: the reader thread, or readline with its prompt. */
 int cli_ui_start(struct cli_ui *ui);
 /* Prints one whole line (no newline in it); in EDIT mode above the prompt,

@@ -30,6 +30,7 @@ static const struct {
     {"unmuted", "earcon", "earcon+text", "speech+earcon+text"},
     {"knock", "speech+earcon+text", "speech+earcon+text", "speech+earcon+text"},
     {"room-news", "text", "speech+text", "speech+earcon+text"},
+    {"typing", "earcon", "earcon+text", "speech+earcon+text"},
 };
 
 static void every_event_has_its_documented_cue_in_every_preset(void **state)

@@ -342,7 +342,7 @@ static void circle_events_print_one_plain_line_each(void **state)
        "Ben is away.", A11Y_CUE_ROOM_NEWS},
       {"{\"type\":\"event\",\"event\":\"status\",\"room\":\"Circle\",\"session\":4,"
        "\"name\":\"Ben\",\"away\":true,\"typing\":true}",
-       "", NO_CUE},
+       "Ben is typing.", A11Y_CUE_TYPING},
       {"{\"type\":\"event\",\"event\":\"status\",\"room\":\"Circle\",\"session\":4,"
        "\"name\":\"Ben\",\"away\":false,\"typing\":false}",
        "Ben is back.", A11Y_CUE_ROOM_NEWS},
@@ -405,6 +405,72 @@ static void circle_events_print_one_plain_line_each(void **state)
     assert_string_equal(f->lines[0], cases[i].line);
     assert_int_equal(f->cues[0], cases[i].cue);
   }
+}
+
+/* Someone starting a line is told once, with the typing cue; the stop is
+ * not told, nor our own typing, nor a blocked person's, nor a start the
+ * roster already showed when we joined. */
+static void circle_typing_is_told_when_someone_starts_a_line(void **state)
+{
+  struct fixture *f = *state;
+  join_circle(f);
+  run(f, "block", "Dee");
+  static const struct {
+    const char *json, *line;
+  } cases[] = {
+      {"{\"type\":\"event\",\"event\":\"status\",\"room\":\"Circle\",\"session\":4,"
+       "\"name\":\"Ben\",\"away\":false,\"typing\":true}",
+       "Ben is typing."},
+      /* Away changes while Ben goes on typing: only the away is news. */
+      {"{\"type\":\"event\",\"event\":\"status\",\"room\":\"Circle\",\"session\":4,"
+       "\"name\":\"Ben\",\"away\":true,\"typing\":true}",
+       "Ben is away."},
+      /* A status without "typing" leaves it as it was. */
+      {"{\"type\":\"event\",\"event\":\"status\",\"room\":\"Circle\",\"session\":4,"
+       "\"name\":\"Ben\",\"away\":false}",
+       "Ben is back."},
+      {"{\"type\":\"event\",\"event\":\"status\",\"room\":\"Circle\",\"session\":4,"
+       "\"name\":\"Ben\",\"away\":false,\"typing\":false}",
+       ""},
+      {"{\"type\":\"event\",\"event\":\"status\",\"room\":\"Circle\",\"session\":4,"
+       "\"name\":\"Ben\",\"away\":false,\"typing\":true}",
+       "Ben is typing."},
+      {"{\"type\":\"event\",\"event\":\"status\",\"room\":\"Circle\",\"session\":7,"
+       "\"name\":\"Ada\",\"away\":false,\"typing\":true}",
+       ""},
+      {"{\"type\":\"event\",\"event\":\"status\",\"room\":\"Circle\",\"session\":9,"
+       "\"name\":\"Dee\",\"away\":false,\"typing\":true}",
+       ""},
+      {"{\"type\":\"event\",\"event\":\"status\",\"room\":\"Circle\",\"session\":11,"
+       "\"name\":\"Mary Ann\",\"away\":false,\"typing\":true}",
+       "Mary Ann is typing."},
+      {"{\"type\":\"event\",\"event\":\"status\",\"room\":\"Circle\",\"session\":30,"
+       "\"name\":\"Zed\",\"away\":false,\"typing\":true}",
+       ""},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    clear(f);
+    feed(f, cases[i].json);
+    if (!*cases[i].line) {
+      if (f->n_lines != 0)
+        fail_msg("case %zu printed \"%s\"", i, f->lines[0]);
+      continue;
+    }
+    if (f->n_lines != 1)
+      fail_msg("case %zu printed %zu lines, wanted \"%s\"", i, f->n_lines, cases[i].line);
+    assert_string_equal(f->lines[0], cases[i].line);
+    assert_int_equal(f->cues[0], strstr(cases[i].line, "typing") ? A11Y_CUE_TYPING
+                                                                   : A11Y_CUE_ROOM_NEWS);
+  }
+  /* Typing when we join: on the roster, not news. */
+  clear(f);
+  feed(f, "{\"type\":\"joined\",\"id\":5,\"room\":\"Lobby\",\"session\":7,\"ssrc\":101,"
+          "\"roster\":[{\"session\":4,\"name\":\"Ben\",\"ssrc\":100,\"typing\":true},"
+          "{\"session\":7,\"name\":\"Ada\",\"ssrc\":101}]}");
+  feed(f, "{\"type\":\"event\",\"event\":\"status\",\"room\":\"Lobby\",\"session\":4,"
+          "\"name\":\"Ben\",\"away\":true,\"typing\":true}");
+  assert_int_equal(f->n_lines, 1);
+  assert_string_equal(f->lines[0], "Ben is away.");
 }
 
 static void circle_removal_and_ban_are_told_with_the_reason(void **state)
@@ -792,6 +858,7 @@ int main(void)
       T(circle_mistakes_say_one_line_and_send_nothing),
       T(circle_unknown_command_is_left_to_others),
       T(circle_events_print_one_plain_line_each),
+      T(circle_typing_is_told_when_someone_starts_a_line),
       T(circle_removal_and_ban_are_told_with_the_reason),
       T(circle_hands_queue_and_floor_lines),
       T(circle_knock_is_answered_by_name),

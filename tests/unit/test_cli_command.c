@@ -124,7 +124,7 @@ static void command_help_lists_every_command(void **state)
   (void)state;
   const char *words[] = {"/who", "/mute", "/unmute", "/join", "/leave",
                          "/rooms", "/stats", "/wait", "/help", "/quit", "/say", "/done",
-                         "/stop", "/voice", "/hear-text", "/speech voice"};
+                         "/stop", "/voice", "/hear-text", "/speech voice", "/typing"};
   for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
     bool found = false;
     for (size_t i = 0; cli_command_help_line(i); i++)
@@ -147,7 +147,7 @@ static void command_keys_commands_parse(void **state)
       {"/speech off", CLI_CMD_SPEECH}, {"/rate 220", CLI_CMD_RATE},
       {"/speech voice en-us", CLI_CMD_VOICE}, {"/volume room up", CLI_CMD_VOLUME},
       {"/cue join earcon+text", CLI_CMD_CUE}, {"/cue-sound join default", CLI_CMD_CUE_SOUND},
-      {"/seats on", CLI_CMD_SEATS},
+      {"/seats on", CLI_CMD_SEATS}, {"/typing", CLI_CMD_TYPING},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     struct cli_command c;
@@ -222,7 +222,7 @@ static void command_bad_settings_say_how_to_use_them(void **state)
                        "/cue", "/cue join", "/cue jump text", "/cue join loud",
                        "/cues chatty", "/speech maybe", "/seats", "/seats left", "/rate 5",
                        "/rate fast", "/speech voice", "/say", "/say   ", "/stop now", "/done talking",
-                       "/speaking now", "/keys all"};
+                       "/speaking now", "/keys all", "/typing maybe", "/typing on off"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     struct cli_command c;
     if (cli_command_parse(bad[i], false, &c) != HX_ERR_INVALID || c.kind != CLI_CMD_USAGE)
@@ -315,6 +315,45 @@ static void command_voice_and_hear_text_keep_what_follows(void **state)
   assert_string_equal(c.arg, "en-us");
 }
 
+static void command_typing_is_on_off_or_a_question(void **state)
+{
+  (void)state;
+  struct cli_command c;
+  assert_int_equal(cli_command_parse("/typing", false, &c), HX_OK);
+  assert_int_equal(c.kind, CLI_CMD_TYPING);
+  assert_false(c.has_on);
+  assert_int_equal(cli_command_parse("/typing ON ", false, &c), HX_OK);
+  assert_int_equal(c.kind, CLI_CMD_TYPING);
+  assert_true(c.has_on);
+  assert_true(c.on);
+  assert_int_equal(cli_command_parse("/Typing off", false, &c), HX_OK);
+  assert_int_equal(c.kind, CLI_CMD_TYPING);
+  assert_true(c.has_on);
+  assert_false(c.on);
+  assert_int_equal(cli_command_parse("/typing yes", false, &c), HX_ERR_INVALID);
+  assert_int_equal(c.kind, CLI_CMD_USAGE);
+  assert_string_equal(c.arg, "/typing takes on, off or nothing.");
+}
+
+/* What the line editor holds while a person writes: typed words from the
+ * first character that is not white space, unless that is a '/'. */
+static void command_draft_is_typed_unless_it_starts_a_command(void **state)
+{
+  (void)state;
+  const struct {
+    const char *draft;
+    bool typed;
+  } cases[] = {
+      {"", false},    {" ", false},      {"\t  ", false}, {"/", false},
+      {"/who", false}, {"  /say hi", false}, {"h", true}, {"  h", true},
+      {"!", true},    {"[done", true},    {"I'm here", true}, {"a/b", true},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    if (cli_command_draft_is_typed(cases[i].draft) != cases[i].typed)
+      fail_msg("\"%s\" is %styped", cases[i].draft, cases[i].typed ? "not " : "");
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -336,6 +375,8 @@ int main(void)
       cmocka_unit_test(command_white_space_lines_are_nothing_to_say),
       cmocka_unit_test(command_typed_lines_longer_than_an_argument_are_whole),
       cmocka_unit_test(command_voice_and_hear_text_keep_what_follows),
+      cmocka_unit_test(command_typing_is_on_off_or_a_question),
+      cmocka_unit_test(command_draft_is_typed_unless_it_starts_a_command),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -348,6 +348,37 @@ static void config_text_mistakes_keep_the_defaults(void **state)
   assert_string_equal(c.text.voice, "");
 }
 
+/* typing in [text] tells the room when we start a line: off unless the
+ * person turns it on; typing in [cues] is how others' typing is told. */
+static void config_typing_is_off_unless_turned_on(void **state)
+{
+  (void)state;
+  struct cli_config c;
+  struct errors e;
+  assert_int_equal(parse(&c, "", &e), 0);
+  assert_false(c.typing);
+  assert_int_equal(parse(&c, "[text]\ntyping = On\n", &e), 0);
+  assert_true(c.typing);
+  assert_int_equal(parse(&c, "[text]\ntyping = on\ntyping = off\n", &e), 0);
+  assert_false(c.typing);
+  assert_int_equal(parse(&c, "[text]\ntyping = on\ntyping = always\n", &e), 1);
+  assert_string_equal(e.lines[0],
+                      "hearth.conf line 3: typing \"always\" is not on or off; keeping on.");
+  assert_true(c.typing);
+  /* Elsewhere the word means the cue for others' typing, not ours. */
+  assert_int_equal(parse(&c, "[cues]\ntyping = nothing\nsound.typing = ~/keys.wav\n", &e), 0);
+  assert_false(c.typing);
+  assert_int_equal(c.cues.map[A11Y_CUE_TYPING], 0);
+  assert_true(c.cue_set[A11Y_CUE_TYPING]);
+  assert_string_equal(c.sound[A11Y_CUE_TYPING], "~/keys.wav");
+  assert_int_equal(parse(&c, "[audio]\ntyping = on\n", &e), 1);
+  assert_non_null(strstr(e.lines[0], "unknown setting \"typing\" in [audio]"));
+  assert_int_equal(parse(&c, "[text]\ntypist = on\n", &e), 1);
+  assert_non_null(strstr(e.lines[0], "the settings there are hear, voice, rate, pitch and typing."));
+  assert_int_equal(parse(&c, "[cues]\ntemplate.typo = x\n", &e), 1);
+  assert_non_null(strstr(e.lines[0], "muted, unmuted, knock, room-news and typing."));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -364,6 +395,7 @@ int main(void)
       cmocka_unit_test(config_shipped_example_parses_without_a_mistake),
       cmocka_unit_test(config_text_section_sets_typed_speech),
       cmocka_unit_test(config_text_mistakes_keep_the_defaults),
+      cmocka_unit_test(config_typing_is_off_unless_turned_on),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
