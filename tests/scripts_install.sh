@@ -40,7 +40,9 @@ install() {
     </dev/null >"$T/out" 2>&1
 }
 
-installed=$(dpkg-query -W -f='${Package} ${Status}\n' 2>/dev/null | awk '/ ok installed$/ { print $1; exit }')
+# Read to the end: an awk that stops early would leave dpkg-query writing
+# into a closed pipe, and pipefail would end the test with no word said.
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' 2>/dev/null | awk '/ ok installed$/ && !found { print $1; found = 1 }')
 [ -n "$installed" ] || fail "dpkg-query lists no installed package to test with"
 missing=hearth-test-no-such-package
 
