@@ -7,18 +7,6 @@
 . "$(dirname "$0")/circle_lib.sh"
 
 hd() { "$HEARTHD" --data-dir "$T/data" "$@"; }
-# wait_count FILE REGEX N SECONDS: waits until N lines of FILE match.
-wait_count() {
-  local file=$1 pattern=$2 n=$3 limit=$4 waited=0
-  until [ "$(grep -Ec -- "$pattern" "$file" 2>/dev/null || true)" -ge "$n" ]; do
-    sleep 0.1
-    waited=$((waited + 1))
-    [ "$waited" -lt $((limit * 10)) ] || {
-      echo "--- $file:" >&2; cat "$file" >&2 || true
-      fail "timed out after ${limit}s waiting for $n lines /$pattern/ in $(basename "$file")"
-    }
-  done
-}
 invalid='^Error: That invite is not valid for Garden: it may be used up or expired\.$'
 
 start_server --shutdown-grace 0

@@ -26,18 +26,21 @@ trap cleanup EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# wait_for FILE REGEX SECONDS: waits until a line of FILE matches.
-wait_for() {
-  local file=$1 pattern=$2 limit=$3 waited=0
-  until grep -Eq -- "$pattern" "$file" 2>/dev/null; do
+# wait_count FILE REGEX N SECONDS: waits until N lines of FILE match.
+wait_count() {
+  local file=$1 pattern=$2 n=$3 limit=$4 waited=0
+  until [ "$(grep -Ec -- "$pattern" "$file" 2>/dev/null || true)" -ge "$n" ]; do
     sleep 0.1
     waited=$((waited + 1))
     [ "$waited" -lt $((limit * 10)) ] || {
       echo "--- $file:" >&2; cat "$file" >&2 || true
-      fail "timed out after ${limit}s waiting for /$pattern/ in $(basename "$file")"
+      fail "timed out after ${limit}s waiting for $n lines /$pattern/ in $(basename "$file")"
     }
   done
 }
+
+# wait_for FILE REGEX SECONDS: waits until a line of FILE matches.
+wait_for() { wait_count "$1" "$2" 1 "$3"; }
 
 # start_server: starts hearthd on a free port; sets PORT and SERVER_PID.
 start_server() {
