@@ -63,11 +63,12 @@ struct cli_audio_pacer_config {
   void *wake_userdata;
 };
 
-/* The pacer's period: it works like a sound card with a 5 ms buffer, so a
- * WAV output adds no more delay than a low-latency device would, whatever
+/* The pacer's period: it works like a sound card with 2.5 ms periods (the
+ * smallest step Opus and the mixer work in), so a WAV output adds no more
+ * delay than a low-latency device would (JACK at 128 frames), whatever
  * the codec frame. Capture still completes a frame only when its last
  * sample is in, as with any device. */
-#define CLI_AUDIO_PACER_PERIOD 240
+#define CLI_AUDIO_PACER_PERIOD 120
 /* What a PortAudio callback asks for at a time. */
 #define CLI_AUDIO_DEVICE_PERIOD 240
 

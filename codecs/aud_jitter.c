@@ -18,7 +18,9 @@
 #define JITTER_WINDOW 50
 /* Headroom the buffer aims to keep for the earliest arrival of a window
  * (5 ms: the receiver's pulls and the sender's sends each wobble by a tick
- * of their loops): below it, silence is inserted. */
+ * of their loops). Silence is inserted only a step below it: one arrival
+ * held up by a busy machine is not drift, and padding for it would ratchet
+ * the delay up a step at a time. */
 #define JITTER_LOW_HEADROOM 240
 /* A step more than the floor is spare delay, cut a step at a time in
  * pauses, once JITTER_SPARE_RUN windows in a row have had it. A step, so
@@ -111,11 +113,10 @@ static void resync(struct aud_jitter *j, uint32_t ts)
     j->slots[i].used = false;
   j->started = true;
   j->idle = false;
-  /* Start a little more than the floor behind the first packet (it may
-   * itself have been early): without it the first pause would have to
-   * insert that much, shifting the speech after it against the speech
-   * before. */
-  j->lead = JITTER_LOW_HEADROOM + 2 * AUD_JITTER_STEP;
+  /* Start a step more than the floor behind the first packet (it may
+   * itself have been early): inside the band, so the first pause neither
+   * pads nor cuts. */
+  j->lead = JITTER_LOW_HEADROOM + AUD_JITTER_STEP;
   j->play_ts = ts - j->lead;
   j->missing = 0;
   j->holds = 0;
@@ -169,20 +170,41 @@ static int32_t recent_min(const struct aud_jitter *j)
   return j->win_n > 0 && j->win_min < j->last_min ? j->win_min : j->last_min;
 }
 
-/* Headroom the recent drift would drain over JITTER_DRAIN_HORIZON: from
- * the oldest to the newest window kept (inserts and cuts shift them all
- * alike, so only the sender's clock moves them apart). */
+/* Headroom the recent drift would drain over JITTER_DRAIN_HORIZON. Each
+ * window's smallest headroom is compared with the one before (inserts and
+ * cuts shift them all alike, so only the sender's clock moves them apart)
+ * and the middle one of the three drops counts: a clock drains every
+ * window alike, while one arrival held up by a busy machine drops one
+ * window and the next comes back. */
 static int32_t drain(const struct aud_jitter *j)
 {
   if (j->history_n < JITTER_HISTORY)
     return 0;
-  size_t newest = (j->history_n - 1) % JITTER_HISTORY, oldest = j->history_n % JITTER_HISTORY;
-  int64_t lost = (int64_t)j->history[oldest] - j->history[newest];
-  int64_t over = (int32_t)(j->history_at[newest] - j->history_at[oldest]);
-  if (lost <= 0 || over <= 0)
+  int64_t rate[JITTER_HISTORY - 1];
+  for (unsigned k = 1; k < JITTER_HISTORY; k++) {
+    size_t older = (j->history_n + k - 1) % JITTER_HISTORY;
+    size_t newer = (j->history_n + k) % JITTER_HISTORY;
+    int64_t lost = (int64_t)j->history[older] - j->history[newer];
+    int64_t over = (int32_t)(j->history_at[newer] - j->history_at[older]);
+    rate[k - 1] = over > 0 ? lost * JITTER_DRAIN_HORIZON / over : 0;
+  }
+  int64_t lo = rate[0] < rate[1] ? rate[0] : rate[1];
+  int64_t hi = rate[0] < rate[1] ? rate[1] : rate[0];
+  int64_t mid = rate[2] < lo ? lo : rate[2] > hi ? hi : rate[2];
+  /* Less than a step is the windows' own wobble, not a clock: 0.08 %
+   * drift and below is left to the band. */
+  if (mid < AUD_JITTER_STEP)
     return 0;
-  int64_t d = lost * JITTER_DRAIN_HORIZON / over;
-  return d > JITTER_MAX_DRAIN ? JITTER_MAX_DRAIN : (int32_t)d;
+  return mid > JITTER_MAX_DRAIN ? JITTER_MAX_DRAIN : (int32_t)mid;
+}
+
+/* Headroom below which a pause gets silence inserted: a step under the
+ * floor while no clock drains it (a busy machine's wobble stays inside the
+ * band); the floor and what the drift will drain while one does. */
+static int32_t pad_below(const struct aud_jitter *j)
+{
+  int32_t d = drain(j);
+  return d > 0 ? floor_headroom(j) + d : floor_headroom(j) - AUD_JITTER_STEP;
 }
 
 /* Delay to spare: windows in a row have had it, and the headroom left
@@ -314,10 +336,10 @@ static void drop_passed(struct aud_jitter *j)
   }
 }
 
-static int give_silence(struct aud_jitter_out *out, bool idle)
+static int give_silence(struct aud_jitter_out *out, uint32_t span, bool idle)
 {
   out->kind = AUD_JITTER_SILENCE;
-  out->span = AUD_JITTER_UNIT;
+  out->span = span;
   out->idle = idle;
   return HX_ERR_NOT_FOUND;
 }
@@ -372,25 +394,26 @@ static int give_gap(struct aud_jitter *j, struct slot *next, struct aud_jitter_o
   return HX_ERR_AGAIN;
 }
 
-/* Nobody is talking: the timeline runs on, and this is where spare delay
- * is cut or missing cushion added, since no one can hear it. */
-static int idle_unit(struct aud_jitter *j, struct aud_jitter_out *out)
+/* Nobody is talking: the timeline runs on, a step at a time (what the
+ * caller holds of it is delay the first packet of the next talk spurt
+ * waits behind), and this is where spare delay is cut or missing cushion
+ * added, since no one can hear it. */
+static int idle_step(struct aud_jitter *j, struct aud_jitter_out *out)
 {
   /* Cushion is added here only when packets were really late: a pause
    * packet is a better place for that, and DTX pauses are short. */
   if (has_spare(j)) {
-    j->play_ts += AUD_JITTER_UNIT + AUD_JITTER_STEP;
+    j->play_ts += 2 * AUD_JITTER_STEP;
     shift_headroom(j, -(int32_t)AUD_JITTER_STEP);
     j->stats.shrunk++;
   } else if (j->have_last && j->last_min < 0) {
-    j->play_ts += AUD_JITTER_UNIT - AUD_JITTER_STEP;
     shift_headroom(j, AUD_JITTER_STEP);
     j->stats.inserted++;
   } else {
-    j->play_ts += AUD_JITTER_UNIT;
+    j->play_ts += AUD_JITTER_STEP;
   }
   drop_passed(j);
-  return give_silence(out, true);
+  return give_silence(out, AUD_JITTER_STEP, true);
 }
 
 int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
@@ -405,16 +428,14 @@ int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
   out->idle = false;
   out->timestamp = j->play_ts;
   if (!j->started)
-    return give_silence(out, true);
+    return give_silence(out, AUD_JITTER_STEP, true);
   if (j->idle)
-    return idle_unit(j, out);
+    return idle_step(j, out);
   if (j->lead > 0) {
     uint32_t n = j->lead < AUD_JITTER_UNIT ? j->lead : AUD_JITTER_UNIT;
     j->lead -= n;
     j->play_ts += n;
-    give_silence(out, false);
-    out->span = n;
-    return HX_ERR_NOT_FOUND;
+    return give_silence(out, n, false);
   }
 
   struct slot *s = slot_at(j);
@@ -426,7 +447,7 @@ int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
     shift_headroom(j, AUD_JITTER_UNIT);
     j->stats.grown++;
     if (s && !s->voice)
-      return give_silence(out, false);
+      return give_silence(out, AUD_JITTER_UNIT, false);
     out->kind = AUD_JITTER_LOST;
     out->span = AUD_JITTER_UNIT;
     return HX_ERR_AGAIN;
@@ -440,12 +461,10 @@ int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
       j->stats.shrunk++;
       drop_passed(j);
       s = slot_at(j);
-    } else if (recent_min(j) < floor_headroom(j) + drain(j)) {
+    } else if (recent_min(j) < pad_below(j)) {
       shift_headroom(j, AUD_JITTER_STEP);
       j->stats.inserted++;
-      give_silence(out, false);
-      out->span = AUD_JITTER_STEP;
-      return HX_ERR_NOT_FOUND;
+      return give_silence(out, AUD_JITTER_STEP, false);
     }
   }
   if (s)
@@ -465,7 +484,7 @@ int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
     shift_headroom(j, -(int32_t)(j->holds * AUD_JITTER_UNIT));
     j->holds = 0;
     j->idle = true;
-    return idle_unit(j, out);
+    return idle_step(j, out);
   }
   /* After a pause's worth of packets the sender marked as non-voice, a
    * missing one is most likely Opus DTX (nothing is sent in silence), not
@@ -474,7 +493,7 @@ int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
     /* Concealment much past 160 ms turns into a droning ghost of the last
      * syllable; at the end of a talk spurt silence is what was said. */
     j->play_ts += AUD_JITTER_UNIT;
-    return give_silence(out, false);
+    return give_silence(out, AUD_JITTER_UNIT, false);
   }
   j->holds++;
   /* Waiting for the packet adds delay already. */

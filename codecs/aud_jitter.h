@@ -11,12 +11,13 @@
  * rather than being concealed (the gap is concealed, the late packet is
  * dropped, the next ones keep the new delay). The smallest headroom seen
  * over each window of arrivals tells whether there is delay to spare (three
- * windows in a row above the floor of 5 ms); spare delay is removed
- * 2.5 ms at a time, only from packets the sender marked as non-voice
+ * windows in a row a step above the floor of 5 ms) or too little (a step
+ * below it: one held-up arrival is not padded for); delay is removed or
+ * added 2.5 ms at a time, only in packets the sender marked as non-voice
  * (RFC 6464 V flag), never speech. The same rule absorbs clock drift
  * between sender and receiver: a fast sender fills the buffer and loses
  * steps of its pauses, a slow one empties it and gets silence inserted
- * inside its pauses, with the floor raised by what its drift will drain
+ * inside its pauses, at the floor raised by what its drift will drain
  * in the next few seconds of speech. After a pause longer than
  * AUD_JITTER_IDLE_SAMPLES (DTX, push-to-talk released) the buffer resyncs on
  * the next packet, so a new talk spurt starts with no extra delay. A

@@ -1,6 +1,7 @@
 /* Jitter buffer: ordering, duplicates, loss and FEC hand-over, lateness,
- * timestamp wrap, sender restarts, mixed packet lengths, and delay that is
- * only ever cut inside pauses. */
+ * timestamp wrap, sender restarts, mixed packet lengths, delay that is
+ * only ever cut inside pauses, and pauses padded for a slower stream but
+ * not for one held-up arrival. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -358,6 +359,68 @@ static void jitter_spare_delay_is_cut_in_pauses_never_in_speech(void **state)
   aud_jitter_destroy(j);
 }
 
+/* Before anyone talks, and while a speaker is idle, silence comes a step
+ * at a time: what the caller has queued of it is delay the next talk spurt
+ * waits behind, on top of the buffer's own short lead. */
+static void jitter_idle_silence_comes_in_steps_and_a_stream_waits_only_its_lead(void **state)
+{
+  (void)state;
+  struct aud_jitter *j = make();
+  for (int i = 0; i < 10; i++) {
+    assert_int_equal(aud_jitter_get(j, clock_now, 0, &out), HX_ERR_NOT_FOUND);
+    assert_true(out.idle);
+    assert_true(out.span <= AUD_JITTER_STEP);
+  }
+  assert_int_equal(put(j, 0, F10, 0, true), HX_OK);
+  uint32_t lead = 0;
+  while (aud_jitter_get(j, clock_now, 0, &out) == HX_ERR_NOT_FOUND) {
+    assert_false(out.idle);
+    lead += out.span;
+  }
+  assert_int_equal(out.kind, AUD_JITTER_PACKET);
+  /* The floor (5 ms) and a step, no more. */
+  assert_int_equal(lead, 240 + AUD_JITTER_STEP);
+  aud_jitter_destroy(j);
+}
+
+/* Runs a 10 ms stream through pulls every 10 ms, pausing (non-voice
+ * packets) throughout; packet held_up arrives `by` samples after its time.
+ * Packets from `slow_from` on all arrive 7 ms late. */
+static void run_paused_stream(struct aud_jitter *j, uint32_t held_up, uint32_t by,
+                              uint32_t slow_from, struct aud_jitter_stats *st)
+{
+  uint32_t held = 0;
+  for (uint32_t t = 0; t < 600; t++) {
+    uint32_t at = t * F10 + (t == held_up ? by : 0) + (t >= slow_from ? 336 : 0);
+    clock_now = at;
+    assert_int_equal(put(j, t * F10, F10, t, false), HX_OK);
+    clock_now = t * F10 + F10 / 2;
+    for (; held < F10; held += out.span)
+      aud_jitter_get(j, clock_now, held, &out);
+    held -= F10;
+  }
+  aud_jitter_get_stats(j, st);
+}
+
+/* One arrival 2 ms late (a busy machine held it up) is not
+ * drift: the pause is not padded for it, and the delay stays where it
+ * was. Every arrival that late is: silence goes into the pause. */
+static void jitter_one_held_up_arrival_is_not_padded_for_but_a_slower_stream_is(void **state)
+{
+  (void)state;
+  struct aud_jitter_stats st;
+  struct aud_jitter *j = make();
+  run_paused_stream(j, 300, 96, UINT32_MAX, &st);
+  assert_int_equal(st.inserted, 0);
+  assert_int_equal(st.late, 0);
+  aud_jitter_destroy(j);
+
+  j = make();
+  run_paused_stream(j, UINT32_MAX, 0, 300, &st);
+  assert_true(st.inserted >= 1);
+  aud_jitter_destroy(j);
+}
+
 static void jitter_rejects_bad_input_and_changes_nothing(void **state)
 {
   (void)state;
@@ -415,6 +478,8 @@ int main(void)
       cmocka_unit_test(jitter_sender_restart_with_a_timestamp_jump_resyncs),
       cmocka_unit_test(jitter_mixed_10_and_20_ms_packets_play_back_to_back),
       cmocka_unit_test(jitter_spare_delay_is_cut_in_pauses_never_in_speech),
+      cmocka_unit_test(jitter_idle_silence_comes_in_steps_and_a_stream_waits_only_its_lead),
+      cmocka_unit_test(jitter_one_held_up_arrival_is_not_padded_for_but_a_slower_stream_is),
       cmocka_unit_test(jitter_rejects_bad_input_and_changes_nothing),
       cmocka_unit_test(jitter_full_table_refuses_more_packets),
   };
