@@ -172,10 +172,11 @@ static int32_t recent_min(const struct aud_jitter *j)
 
 /* Headroom the recent drift would drain over JITTER_DRAIN_HORIZON. Each
  * window's smallest headroom is compared with the one before (inserts and
- * cuts shift them all alike, so only the sender's clock moves them apart)
- * and the middle one of the three drops counts: a clock drains every
- * window alike, while one arrival held up by a busy machine drops one
- * window and the next comes back. */
+ * cuts shift them all alike, so only the sender's clock moves them apart):
+ * a clock drains every window, so unless each one is lower than the last
+ * there is no drift, and then the middle one of the three drops counts.
+ * An arrival held up by a busy machine drops one window and the next
+ * comes back; wobbly arrivals rarely fall four windows in a row. */
 static int32_t drain(const struct aud_jitter *j)
 {
   if (j->history_n < JITTER_HISTORY)
@@ -186,7 +187,9 @@ static int32_t drain(const struct aud_jitter *j)
     size_t newer = (j->history_n + k) % JITTER_HISTORY;
     int64_t lost = (int64_t)j->history[older] - j->history[newer];
     int64_t over = (int32_t)(j->history_at[newer] - j->history_at[older]);
-    rate[k - 1] = over > 0 ? lost * JITTER_DRAIN_HORIZON / over : 0;
+    if (lost <= 0 || over <= 0)
+      return 0;
+    rate[k - 1] = lost * JITTER_DRAIN_HORIZON / over;
   }
   int64_t lo = rate[0] < rate[1] ? rate[0] : rate[1];
   int64_t hi = rate[0] < rate[1] ? rate[1] : rate[0];

@@ -385,13 +385,16 @@ static void jitter_idle_silence_comes_in_steps_and_a_stream_waits_only_its_lead(
 
 /* Runs a 10 ms stream through pulls every 10 ms, pausing (non-voice
  * packets) throughout; packet held_up arrives `by` samples after its time.
- * Packets from `slow_from` on all arrive 7 ms late. */
+ * Packets from `slow_from` on all arrive 7 ms late. Every arrival wobbles
+ * by up to `wobble` samples (seeded). */
 static void run_paused_stream(struct aud_jitter *j, uint32_t held_up, uint32_t by,
-                              uint32_t slow_from, struct aud_jitter_stats *st)
+                              uint32_t slow_from, uint32_t wobble, struct aud_jitter_stats *st)
 {
-  uint32_t held = 0;
-  for (uint32_t t = 0; t < 600; t++) {
-    uint32_t at = t * F10 + (t == held_up ? by : 0) + (t >= slow_from ? 336 : 0);
+  uint32_t held = 0, seed = 5;
+  for (uint32_t t = 0; t < 6000; t++) {
+    seed = seed * 1664525u + 1013904223u;
+    uint32_t at = t * F10 + (t == held_up ? by : 0) + (t >= slow_from ? 336 : 0) +
+                  (wobble ? (seed >> 8) % wobble : 0);
     clock_now = at;
     assert_int_equal(put(j, t * F10, F10, t, false), HX_OK);
     clock_now = t * F10 + F10 / 2;
@@ -402,22 +405,29 @@ static void run_paused_stream(struct aud_jitter *j, uint32_t held_up, uint32_t b
   aud_jitter_get_stats(j, st);
 }
 
-/* One arrival 2 ms late (a busy machine held it up) is not
- * drift: the pause is not padded for it, and the delay stays where it
- * was. Every arrival that late is: silence goes into the pause. */
-static void jitter_one_held_up_arrival_is_not_padded_for_but_a_slower_stream_is(void **state)
+/* One arrival 2 ms late (a busy machine held it up) is not drift: the
+ * pause is not padded for it. Nor is a minute of arrivals wobbling by up
+ * to 5 ms. Every arrival 7 ms later than before is: silence goes into the
+ * pause. */
+static void jitter_held_up_or_wobbly_arrivals_are_not_padded_for_but_a_slower_stream_is(void **state)
 {
   (void)state;
   struct aud_jitter_stats st;
   struct aud_jitter *j = make();
-  run_paused_stream(j, 300, 96, UINT32_MAX, &st);
+  run_paused_stream(j, 300, 96, UINT32_MAX, 0, &st);
   assert_int_equal(st.inserted, 0);
   assert_int_equal(st.late, 0);
   aud_jitter_destroy(j);
 
   j = make();
-  run_paused_stream(j, UINT32_MAX, 0, 300, &st);
+  run_paused_stream(j, UINT32_MAX, 0, 300, 0, &st);
   assert_true(st.inserted >= 1);
+  aud_jitter_destroy(j);
+
+  j = make();
+  run_paused_stream(j, UINT32_MAX, 0, UINT32_MAX, 240, &st);
+  assert_int_equal(st.inserted, 0);
+  assert_int_equal(st.late, 0);
   aud_jitter_destroy(j);
 }
 
@@ -479,7 +489,7 @@ int main(void)
       cmocka_unit_test(jitter_mixed_10_and_20_ms_packets_play_back_to_back),
       cmocka_unit_test(jitter_spare_delay_is_cut_in_pauses_never_in_speech),
       cmocka_unit_test(jitter_idle_silence_comes_in_steps_and_a_stream_waits_only_its_lead),
-      cmocka_unit_test(jitter_one_held_up_arrival_is_not_padded_for_but_a_slower_stream_is),
+      cmocka_unit_test(jitter_held_up_or_wobbly_arrivals_are_not_padded_for_but_a_slower_stream_is),
       cmocka_unit_test(jitter_rejects_bad_input_and_changes_nothing),
       cmocka_unit_test(jitter_full_table_refuses_more_packets),
   };
