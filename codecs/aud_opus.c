@@ -34,7 +34,7 @@ struct aud_encoder {
  * CONCEAL_FADE_DB every 10 ms below the last decoded level: the same
  * sound, fading slowly, a blur rather than a hole. The jitter buffer stops
  * asking for concealment after 160 ms, so the floor never becomes a drone. */
-#define CONCEAL_FADE_DB 1.5f
+#define CONCEAL_FADE_DB 1.0f
 #define CONCEAL_MAX_GAIN 100.0f /* 40 dB: the floor never lifts plain noise */
 
 struct aud_decoder {

@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Ada's packets cross a network that loses 10 % of them in bursts (a
 # Gilbert-Elliott channel, bursts of 3 packets on average): Ben hears no
-# long silence where Ada was speaking. The aim is 60 ms; with this seed's
-# longest burst (7 packets, 140 ms) runs measure 20 to 100 ms (the longer
-# ones on a loaded machine or under sanitizers), so the test holds the
-# line at 120 ms, which a receiver that left that burst silent crosses.
+# silence longer than 60 ms where Ada was speaking. This seed's longest
+# burst is 7 packets (140 ms); concealment fading 1 dB per 10 ms bridges
+# it (runs measure 0 to 30 ms), where libopus alone leaves 100 ms holes.
 . "$(dirname "$0")/net_lib.sh"
 
 speech "$T/ada.wav" 1.0 en "Bursts of loss come from busy wireless links. Hearth fills the holes so that a sentence never falls silent in the middle of a word."
@@ -28,4 +27,4 @@ result=$("$HXWAV" chunks "$T/ada.wav" "$T/bursty.wav" 0.3 0) ||
   fail "Ben did not hear Ada through bursty loss: $result"
 gap=$("$HXWAV" gap "$T/ada.wav" "$T/bursty.wav")
 echo "Ben heard Ada through 10 % bursty loss: $result, longest silence in speech $gap ms"
-[ "$gap" -le 120 ] || fail "Ben heard $gap ms of silence in the middle of Ada's speech (at most 120 ms)"
+[ "$gap" -le 60 ] || fail "Ben heard $gap ms of silence in the middle of Ada's speech (at most 60 ms)"

@@ -371,10 +371,11 @@ static void opus_burst_concealment_fades_slowly_instead_of_leaving_a_hole(void *
   double levels[7];
   conceal_burst(fill_vowel, 7, levels);
   /* libopus alone mutes a burst after about 40 ms (some 6 dB per 10 ms);
-   * the floor keeps 140 ms within 1.5 dB per 10 ms and never boosts. */
+   * the floor keeps 140 ms within 1 dB per 10 ms (and 1 dB of measuring)
+   * and never boosts. The first frame is libopus's own, a few dB down. */
   for (size_t k = 0; k < 7; k++) {
     print_message("concealed frame %zu: %.1f dB\n", k, levels[k]);
-    assert_true(levels[k] > -3.0 * (double)(k + 1) - 3.0);
+    assert_true(levels[k] > -2.0 * (double)(k + 1) - (k == 0 ? 3.0 : 1.0));
     assert_true(levels[k] < 3.0);
   }
 }
