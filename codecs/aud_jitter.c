@@ -221,16 +221,19 @@ static bool has_spare(const struct aud_jitter *j)
 
 /* An arrival after (or right at) its playout time shows the network's
  * jitter is more than the delay kept: ask at once for as much more as this
- * one lacked plus a unit to spare, rather than a unit per late packet, so
- * the next packets as late as this one play instead of being concealed.
- * h is its headroom against what is heard, ahead against the playout
- * point; whichever says it was later counts. */
+ * one lacked plus the floor, rather than a step per late packet, so the
+ * next packets as late as this one play instead of being concealed. No
+ * more than that, in whole steps: what is added mid-speech shifts every
+ * word after it, and a listener (or a comparison with what was said)
+ * hears a small shift least. h is its headroom against what is heard,
+ * ahead against the playout point; whichever says it was later counts. */
 static void ask_to_grow(struct aud_jitter *j, int32_t h, int32_t ahead)
 {
   int32_t lateness = -h > -ahead ? -h : -ahead;
   if (lateness <= 0)
     return;
-  uint32_t want = ((uint32_t)lateness / AUD_JITTER_UNIT + 1) * AUD_JITTER_UNIT;
+  uint32_t need = (uint32_t)lateness + (uint32_t)floor_headroom(j);
+  uint32_t want = (need + AUD_JITTER_STEP - 1) / AUD_JITTER_STEP * AUD_JITTER_STEP;
   if (want > JITTER_MAX_GROW)
     want = JITTER_MAX_GROW;
   if (want > j->grow)
@@ -444,15 +447,15 @@ int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
   struct slot *s = slot_at(j);
   if (j->grow > 0 && (s || slot_next(j))) {
     /* Delay asked for by a late arrival is added now, mid-speech if need
-     * be: a unit of concealment (silence in a pause) while the playout
+     * be: a step of concealment (silence in a pause) while the playout
      * point stands still, instead of concealing every late packet. */
-    j->grow -= AUD_JITTER_UNIT;
-    shift_headroom(j, AUD_JITTER_UNIT);
+    j->grow -= AUD_JITTER_STEP;
+    shift_headroom(j, AUD_JITTER_STEP);
     j->stats.grown++;
     if (s && !s->voice)
-      return give_silence(out, AUD_JITTER_UNIT, false);
+      return give_silence(out, AUD_JITTER_STEP, false);
     out->kind = AUD_JITTER_LOST;
-    out->span = AUD_JITTER_UNIT;
+    out->span = AUD_JITTER_STEP;
     return HX_ERR_AGAIN;
   }
   if (s && !s->voice && j->have_last && j->quiet >= JITTER_PAUSE_SAMPLES) {
@@ -502,7 +505,7 @@ int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
   /* Waiting for the packet adds delay already. */
   j->grow = j->grow > AUD_JITTER_UNIT ? j->grow - AUD_JITTER_UNIT : 0;
   shift_headroom(j, AUD_JITTER_UNIT);
-  j->stats.grown++;
+  j->stats.grown += AUD_JITTER_UNIT / AUD_JITTER_STEP;
   out->kind = AUD_JITTER_LOST;
   out->span = AUD_JITTER_UNIT;
   return HX_ERR_AGAIN;

@@ -5,11 +5,12 @@
  * to conceal (with the next packet when its in-band FEC covers the gap), or
  * silence.
  *
- * Delay control: it starts at the first packet with no added delay; a packet
- * that arrives after its playout time (or is waited for) grows the delay at
- * once by what it lacked plus a unit, so later packets as late as it play
- * rather than being concealed (the gap is concealed, the late packet is
- * dropped, the next ones keep the new delay). The smallest headroom seen
+ * Delay control: it starts 7.5 ms behind the first packet (the floor below
+ * and a step); a packet that arrives after its playout time (or is waited
+ * for) grows the delay at once, in 2.5 ms steps, by what it lacked plus the
+ * floor, so later packets as late as it play rather than being concealed
+ * (the gap is concealed, the late packet is dropped, the next ones keep the
+ * new delay). The smallest headroom seen
  * over each window of arrivals tells whether there is delay to spare (three
  * windows in a row a step above the floor of 5 ms) or too little (a step
  * below it: one held-up arrival is not padded for); delay is removed or
@@ -32,8 +33,8 @@
 
 #include "aud_opus.h"
 
-#define AUD_JITTER_UNIT 480                 /* 10 ms: the step delay grows in */
-#define AUD_JITTER_STEP 120                 /* 2.5 ms: the step it is cut or padded in */
+#define AUD_JITTER_UNIT 480                 /* 10 ms: what a missing packet is waited for in */
+#define AUD_JITTER_STEP 120                 /* 2.5 ms: the step delay grows, is cut or padded in */
 #define AUD_JITTER_SLOTS 48                 /* packets held at most */
 #define AUD_JITTER_MAX_SPAN 5760            /* 120 ms: longest Opus packet */
 #define AUD_JITTER_IDLE_SAMPLES 9600        /* 200 ms without packets: idle */
@@ -62,7 +63,7 @@ struct aud_jitter_stats {
   uint64_t late;       /* arrived after playout: dropped */
   uint64_t duplicates; /* same timestamp twice: dropped */
   uint64_t resyncs;    /* first packet, after idle, or a timestamp jump */
-  uint64_t grown;      /* units of delay added after late arrivals */
+  uint64_t grown;      /* steps of delay added after late arrivals */
   uint64_t shrunk;     /* steps of a pause skipped to cut spare delay */
   uint64_t inserted;   /* steps of silence inserted for a slow sender */
 };
