@@ -23,6 +23,7 @@
 #include "cli_typed.h"
 #include "cli_typing.h"
 #include "cli_ui.h"
+#include "cli_watermark.h"
 #include "hx_err.h"
 #include "hx_log.h"
 #include "hx_ring.h"
@@ -35,8 +36,6 @@
 /* Receiver reports go out this often: often enough that a speaker's FEC
  * follows a link that turns bad within seconds. */
 #define CLI_APP_REPORT_NS 2000000000u
-/* How much more the playback ring keeps after each underrun (5 ms). */
-#define CLI_APP_UNDERRUN_STEP 240
 #define SEATS_NO_STEREO                                                                  \
   "Seats off: the sound output cannot play stereo. Choose another with --audio-out; "   \
   "--list-devices names them."
@@ -51,10 +50,7 @@ struct app {
   struct cli_audio *audio;
   struct hx_ring *capture;  /* not owned: the audio device's */
   struct hx_ring *playback; /* not owned: the audio device's */
-  size_t playback_target; /* frames */
-  size_t playback_target_max;
-  unsigned long underrun_seen; /* the output's underrun count at the last tick */
-  bool underrun_known;         /* underrun_seen is from a tick after the first fill */
+  struct cli_watermark playback_ready; /* what the playback ring is filled to */
   bool seats_asked;       /* --seats on or seats = on */
   bool stereo;            /* the output plays stereo: seats can be heard */
   uint64_t last_report_ns; /* when receiver reports last went out */
@@ -370,30 +366,18 @@ static void send_reports(struct app *a)
   }
 }
 
-/* The ring starts with 5 ms to spare beyond the output's period; each
- * time the output still finds it short (this loop ran late: a busy
- * machine), it keeps 5 ms more, up to 30 ms, as a sound server raises its
- * watermark. A quiet machine keeps the low delay. */
-static void watch_underruns(struct app *a)
-{
-  unsigned long seen = cli_audio_underrun_samples(a->audio);
-  if (a->underrun_known && seen > a->underrun_seen &&
-      a->playback_target < a->playback_target_max) {
-    a->playback_target += CLI_APP_UNDERRUN_STEP;
-    hx_log(HX_LOG_INFO, "app", "playback ran short; keeping %zu samples ready now",
-           a->playback_target);
-  }
-  a->underrun_seen = seen;
-  a->underrun_known = true;
-}
-
 /* Moves what the audio thread left: captured frames out, mixed sound into
- * the playback ring. */
+ * the playback ring, filled to a level that follows the output's
+ * underruns (cli_watermark). */
 static void pump_audio(struct app *a)
 {
   cli_media_pump_capture(a->media, a->capture, udp_send, a);
-  cli_media_fill_playback(a->media, a->playback, a->playback_target);
-  watch_underruns(a);
+  cli_media_fill_playback(a->media, a->playback, a->playback_ready.level);
+  size_t was = a->playback_ready.level;
+  if (cli_watermark_update(&a->playback_ready, cli_audio_underrun_samples(a->audio),
+                           uv_now(&a->loop)))
+    hx_log(HX_LOG_INFO, "app", "playback %s; keeping %zu samples ready now",
+           a->playback_ready.level > was ? "ran short" : "steady", a->playback_ready.level);
 }
 
 /* Audio thread: only a signal, merged by libuv if several come at once. */
@@ -723,10 +707,7 @@ static int open_parts(struct app *a)
   cli_media_set_channels(a->media, a->stereo ? 2 : 1);
   if (a->seats_asked && !a->stereo)
     out_line(a, SEATS_NO_STEREO);
-  /* What the output takes at once, plus 5 ms for ticks the loop runs
-   * late (more if it proves too little: watch_underruns). */
-  a->playback_target = cli_audio_playback_period(a->audio) + 240;
-  a->playback_target_max = cli_audio_playback_period(a->audio) + 1440;
+  cli_watermark_init(&a->playback_ready, cli_audio_playback_period(a->audio));
   cli_media_set_post_mix(a->media, cli_front_mix, a->front);
   rc = open_identity(a);
   if (rc != HX_OK)
