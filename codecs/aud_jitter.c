@@ -82,9 +82,11 @@ struct aud_jitter {
   uint32_t pull_pos; /* sender sample heard at pull_now */
   /* Headroom of arrivals (timestamp minus playout point, in samples). */
   int32_t win_min;
+  int32_t win_second; /* the second smallest, once win_n >= 2 */
   unsigned win_n;
   bool have_last;
   int32_t last_min; /* smallest headroom of the last complete window */
+  int32_t last_second; /* and its second smallest */
   int32_t history[JITTER_HISTORY]; /* smallest headroom of recent windows */
   uint32_t history_at[JITTER_HISTORY]; /* receiver clock when each ended */
   unsigned history_n;
@@ -135,7 +137,9 @@ static void resync(struct aud_jitter *j, uint32_t ts)
 static void shift_headroom(struct aud_jitter *j, int32_t delta)
 {
   j->win_min += delta;
+  j->win_second += delta;
   j->last_min += delta;
+  j->last_second += delta;
   for (size_t i = 0; i < JITTER_HISTORY; i++)
     j->history[i] += delta;
 }
@@ -150,10 +154,18 @@ static int32_t floor_headroom(const struct aud_jitter *j)
 
 static void note_headroom(struct aud_jitter *j, int32_t h, uint32_t now)
 {
-  if (j->win_n == 0 || h < j->win_min)
+  if (j->win_n == 0) {
     j->win_min = h;
+    j->win_second = h;
+  } else if (h < j->win_min) {
+    j->win_second = j->win_min;
+    j->win_min = h;
+  } else if (j->win_n == 1 || h < j->win_second) {
+    j->win_second = h;
+  }
   if (++j->win_n >= JITTER_WINDOW) {
     j->last_min = j->win_min;
+    j->last_second = j->win_second;
     j->have_last = true;
     j->history[j->history_n % JITTER_HISTORY] = j->win_min;
     j->history_at[j->history_n++ % JITTER_HISTORY] = now;
@@ -168,6 +180,17 @@ static void note_headroom(struct aud_jitter *j, int32_t h, uint32_t now)
 static int32_t recent_min(const struct aud_jitter *j)
 {
   return j->win_n > 0 && j->win_min < j->last_min ? j->win_min : j->last_min;
+}
+
+/* The same, leaving out the one smallest of each window: what the pause
+ * is padded for. When the whole machine stalls, one packet is read late
+ * while the pulls that need it are held up as long, so it still plays in
+ * time; its headroom says nothing of the network, and padding for it
+ * added as much delay as the stall lasted. A slow clock or a slower path
+ * lowers every arrival, the second smallest too. */
+static int32_t recent_second(const struct aud_jitter *j)
+{
+  return j->win_n > 1 && j->win_second < j->last_second ? j->win_second : j->last_second;
 }
 
 /* Headroom the recent drift would drain over JITTER_DRAIN_HORIZON. Each
@@ -412,7 +435,7 @@ static int idle_step(struct aud_jitter *j, struct aud_jitter_out *out)
     j->play_ts += 2 * AUD_JITTER_STEP;
     shift_headroom(j, -(int32_t)AUD_JITTER_STEP);
     j->stats.shrunk++;
-  } else if (j->have_last && j->last_min < 0) {
+  } else if (j->have_last && j->last_second < 0) {
     shift_headroom(j, AUD_JITTER_STEP);
     j->stats.inserted++;
   } else {
@@ -467,7 +490,7 @@ int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
       j->stats.shrunk++;
       drop_passed(j);
       s = slot_at(j);
-    } else if (recent_min(j) < pad_below(j)) {
+    } else if (recent_second(j) < pad_below(j)) {
       shift_headroom(j, AUD_JITTER_STEP);
       j->stats.inserted++;
       return give_silence(out, AUD_JITTER_STEP, false);

@@ -12,8 +12,8 @@
  * (the gap is concealed, the late packet is dropped, the next ones keep the
  * new delay). The smallest headroom seen
  * over each window of arrivals tells whether there is delay to spare (three
- * windows in a row a step above the floor of 5 ms) or too little (a step
- * below it: one held-up arrival is not padded for); delay is removed or
+ * windows in a row a step above the floor of 5 ms) or too little (the
+ * second smallest a step below it: one held-up arrival is not padded for); delay is removed or
  * added 2.5 ms at a time, only in packets the sender marked as non-voice
  * (RFC 6464 V flag), never speech. The same rule absorbs clock drift
  * between sender and receiver: a fast sender fills the buffer and loses
