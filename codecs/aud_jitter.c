@@ -470,15 +470,18 @@ int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
   struct slot *s = slot_at(j);
   if (j->grow > 0 && (s || slot_next(j))) {
     /* Delay asked for by a late arrival is added now, mid-speech if need
-     * be: a step of concealment (silence in a pause) while the playout
-     * point stands still, instead of concealing every late packet. */
-    j->grow -= AUD_JITTER_STEP;
-    shift_headroom(j, AUD_JITTER_STEP);
-    j->stats.grown++;
+     * be: concealment (silence in a pause) while the playout point stands
+     * still, instead of concealing every late packet. All of it at once:
+     * libopus conceals a stretch cut into 2.5 ms pieces with near silence
+     * between them, a hole in a held vowel. */
+    uint32_t n = j->grow;
+    j->grow = 0;
+    shift_headroom(j, (int32_t)n);
+    j->stats.grown += n / AUD_JITTER_STEP;
     if (s && !s->voice)
-      return give_silence(out, AUD_JITTER_STEP, false);
+      return give_silence(out, n, false);
     out->kind = AUD_JITTER_LOST;
-    out->span = AUD_JITTER_STEP;
+    out->span = n;
     return HX_ERR_AGAIN;
   }
   if (s && !s->voice && j->have_last && j->quiet >= JITTER_PAUSE_SAMPLES) {
