@@ -90,6 +90,7 @@ struct aud_jitter {
   int32_t history[JITTER_HISTORY]; /* smallest headroom of recent windows */
   uint32_t history_at[JITTER_HISTORY]; /* receiver clock when each ended */
   unsigned history_n;
+  int32_t drain;      /* headroom the recent drift drains (measure_drain) */
   unsigned spare_run; /* windows in a row with spare headroom */
   uint32_t span_seen; /* span of the last packet stored */
   bool lossy;         /* packets are being lost: keep one more for its FEC */
@@ -127,6 +128,7 @@ static void resync(struct aud_jitter *j, uint32_t ts)
   j->win_n = 0;
   j->have_last = false;
   j->history_n = 0;
+  j->drain = 0;
   j->spare_run = 0;
   j->stats.resyncs++;
 }
@@ -152,55 +154,16 @@ static int32_t floor_headroom(const struct aud_jitter *j)
   return JITTER_LOW_HEADROOM + (j->lossy ? (int32_t)j->span_seen : 0);
 }
 
-static void note_headroom(struct aud_jitter *j, int32_t h, uint32_t now)
-{
-  if (j->win_n == 0) {
-    j->win_min = h;
-    j->win_second = h;
-  } else if (h < j->win_min) {
-    j->win_second = j->win_min;
-    j->win_min = h;
-  } else if (j->win_n == 1 || h < j->win_second) {
-    j->win_second = h;
-  }
-  if (++j->win_n >= JITTER_WINDOW) {
-    j->last_min = j->win_min;
-    j->last_second = j->win_second;
-    j->have_last = true;
-    j->history[j->history_n % JITTER_HISTORY] = j->win_min;
-    j->history_at[j->history_n++ % JITTER_HISTORY] = now;
-    j->spare_run = j->win_min >= floor_headroom(j) + AUD_JITTER_STEP ? j->spare_run + 1 : 0;
-    j->win_n = 0;
-  }
-}
-
-/* The smallest headroom since the last complete window began: a sender
- * whose clock runs slow drains the buffer all through a phrase, so the
- * window still open is the one that says how little is left. */
-static int32_t recent_min(const struct aud_jitter *j)
-{
-  return j->win_n > 0 && j->win_min < j->last_min ? j->win_min : j->last_min;
-}
-
-/* The same, leaving out the one smallest of each window: what the pause
- * is padded for. When the whole machine stalls, one packet is read late
- * while the pulls that need it are held up as long, so it still plays in
- * time; its headroom says nothing of the network, and padding for it
- * added as much delay as the stall lasted. A slow clock or a slower path
- * lowers every arrival, the second smallest too. */
-static int32_t recent_second(const struct aud_jitter *j)
-{
-  return j->win_n > 1 && j->win_second < j->last_second ? j->win_second : j->last_second;
-}
-
 /* Headroom the recent drift would drain over JITTER_DRAIN_HORIZON. Each
  * window's smallest headroom is compared with the one before (inserts and
  * cuts shift them all alike, so only the sender's clock moves them apart):
  * a clock drains every window, so unless each one is lower than the last
  * there is no drift, and then the middle one of the three drops counts.
  * An arrival held up by a busy machine drops one window and the next
- * comes back; wobbly arrivals rarely fall four windows in a row. */
-static int32_t drain(const struct aud_jitter *j)
+ * comes back; wobbly arrivals rarely fall four windows in a row. Worked
+ * out as each window closes: shift_headroom moves every window alike, so
+ * nothing else changes it. */
+static int32_t measure_drain(const struct aud_jitter *j)
 {
   if (j->history_n < JITTER_HISTORY)
     return 0;
@@ -224,13 +187,54 @@ static int32_t drain(const struct aud_jitter *j)
   return mid > JITTER_MAX_DRAIN ? JITTER_MAX_DRAIN : (int32_t)mid;
 }
 
+static void note_headroom(struct aud_jitter *j, int32_t h, uint32_t now)
+{
+  if (j->win_n == 0) {
+    j->win_min = h;
+    j->win_second = h;
+  } else if (h < j->win_min) {
+    j->win_second = j->win_min;
+    j->win_min = h;
+  } else if (j->win_n == 1 || h < j->win_second) {
+    j->win_second = h;
+  }
+  if (++j->win_n >= JITTER_WINDOW) {
+    j->last_min = j->win_min;
+    j->last_second = j->win_second;
+    j->have_last = true;
+    j->history[j->history_n % JITTER_HISTORY] = j->win_min;
+    j->history_at[j->history_n++ % JITTER_HISTORY] = now;
+    j->spare_run = j->win_min >= floor_headroom(j) + AUD_JITTER_STEP ? j->spare_run + 1 : 0;
+    j->drain = measure_drain(j);
+    j->win_n = 0;
+  }
+}
+
+/* The smallest headroom since the last complete window began: a sender
+ * whose clock runs slow drains the buffer all through a phrase, so the
+ * window still open is the one that says how little is left. */
+static int32_t recent_min(const struct aud_jitter *j)
+{
+  return j->win_n > 0 && j->win_min < j->last_min ? j->win_min : j->last_min;
+}
+
+/* The same, leaving out the one smallest of each window: what the pause
+ * is padded for. When the whole machine stalls, one packet is read late
+ * while the pulls that need it are held up as long, so it still plays in
+ * time; its headroom says nothing of the network, and padding for it
+ * added as much delay as the stall lasted. A slow clock or a slower path
+ * lowers every arrival, the second smallest too. */
+static int32_t recent_second(const struct aud_jitter *j)
+{
+  return j->win_n > 1 && j->win_second < j->last_second ? j->win_second : j->last_second;
+}
+
 /* Headroom below which a pause gets silence inserted: a step under the
  * floor while no clock drains it (a busy machine's wobble stays inside the
  * band); the floor and what the drift will drain while one does. */
 static int32_t pad_below(const struct aud_jitter *j)
 {
-  int32_t d = drain(j);
-  return d > 0 ? floor_headroom(j) + d : floor_headroom(j) - AUD_JITTER_STEP;
+  return j->drain > 0 ? floor_headroom(j) + j->drain : floor_headroom(j) - AUD_JITTER_STEP;
 }
 
 /* Delay to spare: windows in a row have had it, and the headroom left
@@ -239,7 +243,7 @@ static int32_t pad_below(const struct aud_jitter *j)
 static bool has_spare(const struct aud_jitter *j)
 {
   return j->spare_run >= JITTER_SPARE_RUN &&
-         recent_min(j) >= floor_headroom(j) + AUD_JITTER_STEP + drain(j);
+         recent_min(j) >= floor_headroom(j) + AUD_JITTER_STEP + j->drain;
 }
 
 /* An arrival after (or right at) its playout time shows the network's
