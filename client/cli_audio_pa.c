@@ -1,7 +1,8 @@
-/* PortAudio endpoint: one input-only and/or one output-only stream, each
- * with a callback that touches only its ring and an atomic counter. Two
- * streams rather than one duplex stream, so input and output may live on
- * different host APIs. */
+/* PortAudio endpoint: one input-only and/or one output-only stream. The
+ * input callback touches only the capture ring and an atomic counter; the
+ * output callback asks the render function for what to play. Two streams
+ * rather than one duplex stream, so input and output may live on different
+ * host APIs. */
 #include <ctype.h>
 #include <fcntl.h>
 #include <portaudio.h>
@@ -25,10 +26,10 @@ struct cli_audio_pa {
   PaStream *in_stream;      /* owned; NULL when capture is not ours */
   PaStream *out_stream;     /* owned; NULL when playback is not ours */
   struct hx_ring *capture;  /* borrowed from cli_audio */
-  struct hx_ring *playback; /* borrowed from cli_audio */
-  /* Counted in the callbacks, reported at stop: the callback cannot log. */
-  atomic_ulong dropped;  /* captured samples the full capture ring refused */
-  atomic_ulong underrun; /* played samples the playback ring did not have */
+  cli_audio_render_fn render; /* NULL: silence */
+  void *render_userdata;
+  /* Counted in the callback, reported at stop: the callback cannot log. */
+  atomic_ulong dropped; /* captured samples the full capture ring refused */
   bool initialised;      /* Pa_Initialize succeeded; Pa_Terminate owed */
   bool started;
   size_t output_latency;
@@ -64,12 +65,10 @@ static int output_callback(const void *input, void *output, unsigned long frames
   (void)flags;
   struct cli_audio_pa *pa = user;
   int16_t *pcm = output;
-  size_t samples = frames * (size_t)pa->out_channels;
-  size_t got = hx_ring_read(pa->playback, pcm, samples);
-  if (got < samples) {
-    memset(pcm + got, 0, (samples - got) * sizeof(int16_t));
-    atomic_fetch_add_explicit(&pa->underrun, samples - got, memory_order_relaxed);
-  }
+  if (pa->render)
+    pa->render(pa->render_userdata, pcm, frames);
+  else
+    memset(pcm, 0, frames * (size_t)pa->out_channels * sizeof(int16_t));
   if (pa->wake)
     pa->wake(pa->wake_userdata);
   return paContinue;
@@ -220,9 +219,9 @@ static int open_stream(struct cli_audio_pa *pa, const char *name, bool input,
 }
 
 int cli_audio_pa_open(const char *input, bool want_input, const char *output, bool want_output,
-                      int out_channels, struct hx_ring *capture, struct hx_ring *playback,
-                      void (*wake)(void *), void *wake_userdata, struct cli_audio_pa **out,
-                      char *err, size_t err_cap)
+                      int out_channels, struct hx_ring *capture, cli_audio_render_fn render,
+                      void *render_userdata, void (*wake)(void *), void *wake_userdata,
+                      struct cli_audio_pa **out, char *err, size_t err_cap)
 {
   *out = NULL;
   struct cli_audio_pa *pa = calloc(1, sizeof(*pa));
@@ -231,12 +230,12 @@ int cli_audio_pa_open(const char *input, bool want_input, const char *output, bo
     return HX_ERR_NOMEM;
   }
   pa->capture = capture;
-  pa->playback = playback;
+  pa->render = render;
+  pa->render_userdata = render_userdata;
   pa->wake = wake;
   pa->wake_userdata = wake_userdata;
   pa->out_channels = out_channels == 2 ? 2 : 1;
   atomic_init(&pa->dropped, 0);
-  atomic_init(&pa->underrun, 0);
 
   PaError e = pa_initialize_quietly();
   if (e != paNoError) {
@@ -290,9 +289,8 @@ int cli_audio_pa_stop(struct cli_audio_pa *pa)
   pa->started = false;
   PaError ein = pa->in_stream ? Pa_StopStream(pa->in_stream) : paNoError;
   PaError eout = pa->out_stream ? Pa_StopStream(pa->out_stream) : paNoError;
-  hx_log(HX_LOG_DEBUG, LOG_MODULE, "audio stopped: %lu capture samples dropped, %lu playback "
-         "samples of silence filled in",
-         atomic_load(&pa->dropped), atomic_load(&pa->underrun));
+  hx_log(HX_LOG_DEBUG, LOG_MODULE, "audio stopped: %lu capture samples dropped",
+         atomic_load(&pa->dropped));
   PaError e = ein != paNoError ? ein : eout;
   if (e != paNoError) {
     hx_log(HX_LOG_WARN, LOG_MODULE, "cannot stop audio stream: %s", Pa_GetErrorText(e));
@@ -316,11 +314,6 @@ void cli_audio_pa_close(struct cli_audio_pa *pa)
 }
 
 int cli_audio_pa_output_channels(const struct cli_audio_pa *pa) { return pa->out_channels; }
-
-unsigned long cli_audio_pa_underrun(const struct cli_audio_pa *pa)
-{
-  return atomic_load_explicit(&pa->underrun, memory_order_relaxed);
-}
 
 size_t cli_audio_pa_output_latency_samples(const struct cli_audio_pa *pa)
 {
