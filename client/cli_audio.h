@@ -67,8 +67,7 @@ int cli_audio_output_channels(const struct cli_audio *a);
 
 struct hx_ring *cli_audio_capture_ring(struct cli_audio *a);
 /* The most the output asks the render function for at once, in frames:
- * 2.5 ms, the pacer's period for a WAV file or no output, or 5 ms, what
- * a PortAudio callback asks for. */
+ * 2.5 ms, for a WAV file, no output or a PortAudio callback alike. */
 size_t cli_audio_playback_period(const struct cli_audio *a);
 /* Frames the device keeps queued itself on output (PortAudio latency), for
  * latency accounting. */

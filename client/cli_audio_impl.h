@@ -72,8 +72,8 @@ struct cli_audio_pacer_config {
  * the codec frame. Capture still completes a frame only when its last
  * sample is in, as with any device. */
 #define CLI_AUDIO_PACER_PERIOD 120
-/* What a PortAudio callback asks for at a time. */
-#define CLI_AUDIO_DEVICE_PERIOD 240
+/* What a PortAudio callback asks for at a time: 2.5 ms, like the pacer. */
+#define CLI_AUDIO_DEVICE_PERIOD 120
 
 struct cli_audio_pacer;
 

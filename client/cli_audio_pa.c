@@ -21,6 +21,12 @@
 
 #define LOG_MODULE "audio"
 #define HINT "try --list-devices, or --no-audio to join without sound"
+/* Three periods (7.5 ms) queued in the device each way. The output
+ * callback mixes at the moment it is called, so this is all the output
+ * buffering there is. Two periods measured 2-3 ms lower but ran out about
+ * twice as often on a busy machine (scripts/bench stability). PortAudio
+ * rounds it up to what the device can do. */
+#define DEVICE_LATENCY_S (3.0 * CLI_AUDIO_DEVICE_PERIOD / CLI_AUDIO_RATE)
 
 struct cli_audio_pa {
   PaStream *in_stream;      /* owned; NULL when capture is not ours */
@@ -28,8 +34,10 @@ struct cli_audio_pa {
   struct hx_ring *capture;  /* borrowed from cli_audio */
   cli_audio_render_fn render; /* NULL: silence */
   void *render_userdata;
-  /* Counted in the callback, reported at stop: the callback cannot log. */
-  atomic_ulong dropped; /* captured samples the full capture ring refused */
+  /* Counted in the callbacks, reported at stop: a callback cannot log. */
+  atomic_ulong dropped;    /* captured samples the full capture ring refused */
+  atomic_ulong overflows;  /* times the device lost input before we read it */
+  atomic_ulong underflows; /* times the device ran out of output to play */
   bool initialised;      /* Pa_Initialize succeeded; Pa_Terminate owed */
   bool started;
   size_t output_latency;
@@ -44,8 +52,9 @@ static int input_callback(const void *input, void *output, unsigned long frames,
 {
   (void)output;
   (void)time;
-  (void)flags;
   struct cli_audio_pa *pa = user;
+  if (flags & paInputOverflow)
+    atomic_fetch_add_explicit(&pa->overflows, 1, memory_order_relaxed);
   if (!input)
     return paContinue;
   size_t wrote = hx_ring_write(pa->capture, input, frames);
@@ -62,8 +71,9 @@ static int output_callback(const void *input, void *output, unsigned long frames
 {
   (void)input;
   (void)time;
-  (void)flags;
   struct cli_audio_pa *pa = user;
+  if (flags & paOutputUnderflow)
+    atomic_fetch_add_explicit(&pa->underflows, 1, memory_order_relaxed);
   int16_t *pcm = output;
   if (pa->render)
     pa->render(pa->render_userdata, pcm, frames);
@@ -169,7 +179,7 @@ static int resolve_device(const char *name, bool input, int channels,
       .device = dev,
       .channelCount = channels,
       .sampleFormat = paInt16,
-      .suggestedLatency = input ? info->defaultLowInputLatency : info->defaultLowOutputLatency,
+      .suggestedLatency = DEVICE_LATENCY_S,
       .hostApiSpecificStreamInfo = NULL,
   };
   PaError e = channels > channels_for(info, input)
@@ -201,9 +211,8 @@ static int open_stream(struct cli_audio_pa *pa, const char *name, bool input,
   }
   if (rc != HX_OK)
     return rc;
-  /* 5 ms a callback whatever the codec frame: the client mixes in smaller
-   * pieces than that, and a larger buffer is only latency. Smaller ones
-   * starve ALSA's PulseAudio plugin (underruns at 2.5 ms). */
+  /* 2.5 ms a callback whatever the codec frame, the piece the client
+   * mixes in: a larger buffer is only latency. */
   unsigned long per_buffer = CLI_AUDIO_DEVICE_PERIOD;
   PaStream **stream = input ? &pa->in_stream : &pa->out_stream;
   PaError e = Pa_OpenStream(stream, input ? &params : NULL, input ? NULL : &params,
@@ -236,6 +245,8 @@ int cli_audio_pa_open(const char *input, bool want_input, const char *output, bo
   pa->wake_userdata = wake_userdata;
   pa->out_channels = out_channels == 2 ? 2 : 1;
   atomic_init(&pa->dropped, 0);
+  atomic_init(&pa->overflows, 0);
+  atomic_init(&pa->underflows, 0);
 
   PaError e = pa_initialize_quietly();
   if (e != paNoError) {
@@ -289,8 +300,10 @@ int cli_audio_pa_stop(struct cli_audio_pa *pa)
   pa->started = false;
   PaError ein = pa->in_stream ? Pa_StopStream(pa->in_stream) : paNoError;
   PaError eout = pa->out_stream ? Pa_StopStream(pa->out_stream) : paNoError;
-  hx_log(HX_LOG_DEBUG, LOG_MODULE, "audio stopped: %lu capture samples dropped",
-         atomic_load(&pa->dropped));
+  hx_log(HX_LOG_INFO, LOG_MODULE,
+         "audio stopped: the device lost input %lu times and ran out of output %lu times; "
+         "%lu captured samples dropped",
+         atomic_load(&pa->overflows), atomic_load(&pa->underflows), atomic_load(&pa->dropped));
   PaError e = ein != paNoError ? ein : eout;
   if (e != paNoError) {
     hx_log(HX_LOG_WARN, LOG_MODULE, "cannot stop audio stream: %s", Pa_GetErrorText(e));
