@@ -34,9 +34,9 @@ struct cli_audio_config {
   int output_channels;  /* 2: stereo playback (seats); 0 or 1: mono */
   size_t frame_samples; /* 480 (10 ms) or 960 (20 ms): the codec frame,
                            which the capture ring holds several of */
-  /* Called on the audio thread each time a period has gone through, so
-   * the client encodes and tops up what it hands the render function at
-   * once rather than at its next timer tick; it must only signal
+  /* Called on the audio thread each time a period has been captured, so
+   * the client encodes it and tops up its speech and earcons at once
+   * rather than at its next timer tick; it must only signal
    * (uv_async_send). NULL: none. */
   void (*wake)(void *userdata);
   void *wake_userdata;

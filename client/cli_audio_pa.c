@@ -79,8 +79,9 @@ static int output_callback(const void *input, void *output, unsigned long frames
     pa->render(pa->render_userdata, pcm, frames);
   else
     memset(pcm, 0, frames * (size_t)pa->out_channels * sizeof(int16_t));
-  if (pa->wake)
-    pa->wake(pa->wake_userdata);
+  /* No wake-up: whatever captures (the input callback or the pacer) wakes
+   * the loop every period already, and the voices need nothing from the
+   * loop in time. */
   return paContinue;
 }
 

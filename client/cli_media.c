@@ -201,7 +201,8 @@ static void speaker_retire(struct cli_media *m, struct speaker *s)
   atomic_store_explicit(&s->state, SLOT_RETIRING, memory_order_release);
 }
 
-/* Frees the slots the render thread has let go of. */
+/* Frees the slots the render thread has let go of; called when a slot is
+ * wanted, not on every tick. */
 static void reap(struct cli_media *m)
 {
   for (size_t i = 0; i < SPEAKER_SLOTS; i++) {
@@ -781,7 +782,6 @@ void cli_media_render(struct cli_media *m, int16_t *out, size_t frames)
 
 int cli_media_fill_overlay(struct cli_media *m, size_t target)
 {
-  reap(m);
   size_t channels = (size_t)m->channels;
   size_t samples = CLI_MEDIA_MIX_SAMPLES * channels;
   while (hx_ring_readable(m->overlay) / channels < target &&

@@ -69,8 +69,8 @@ bool cli_media_joined(const struct cli_media *m);
 
 /* Roster changes: a speaker gets a jitter buffer and a decoder. Our own SSRC
  * is never a speaker. HX_ERR_FULL past CLI_MEDIA_MAX_SPEAKERS. A forgotten
- * speaker's memory is freed once the render thread has let go of it (its
- * next period). */
+ * speaker's memory is freed by the next cli_media_allow once the render
+ * thread has let go of it (its next period), or by cli_media_destroy. */
 int cli_media_allow(struct cli_media *m, uint32_t ssrc);
 void cli_media_forget(struct cli_media *m, uint32_t ssrc);
 
