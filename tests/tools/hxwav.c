@@ -14,7 +14,12 @@
  *                                       LOW (a missing word). An adaptive receiver
  *                                       may shift its delay once mid-
  *                                       sentence, which one global lag
- *                                       would count as a difference.
+ *                                       would count as a difference; so
+ *                                       may it inside a piece, in a
+ *                                       pause, so a piece may also be
+ *                                       matched in two parts, each at its
+ *                                       own lag within MOVE_REACH_MS of
+ *                                       the piece's.
  *   hxwav gap REF.wav REC.wav           longest run of silence (ms) in REC
  *                                       where REF, aligned piece by piece,
  *                                       has speech
@@ -55,6 +60,22 @@ static int load(const char *path, int rate, int16_t **pcm, size_t *n)
   int err = aud_wav_load(path, rate, pcm, n);
   if (err != HX_OK)
     fprintf(stderr, "hxwav: cannot read %s: %s\n", path, hx_strerror(err));
+  return err;
+}
+
+/* A reference and a recording, both at XCORR_RATE; nothing stays loaded
+ * when either cannot be read. */
+static int load_pair(const char *ref_path, const char *rec_path, int16_t **ref, size_t *nref,
+                     int16_t **rec, size_t *nrec)
+{
+  int err = load(ref_path, XCORR_RATE, ref, nref);
+  if (err != HX_OK)
+    return err;
+  err = load(rec_path, XCORR_RATE, rec, nrec);
+  if (err != HX_OK) {
+    free(*ref);
+    *ref = NULL;
+  }
   return err;
 }
 
@@ -188,7 +209,7 @@ static int cmd_xcorr(int argc, char **argv)
   double min = argc > 4 ? strtod(argv[4], NULL) : -1;
   int16_t *ref, *rec;
   size_t nref, nrec;
-  if (load(argv[2], XCORR_RATE, &ref, &nref) || load(argv[3], XCORR_RATE, &rec, &nrec))
+  if (load_pair(argv[2], argv[3], &ref, &nref, &rec, &nrec))
     return 2;
   struct match m;
   int err = best_match(ref, nref, rec, nrec, &m);
@@ -218,6 +239,98 @@ static int compare_double(const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+/* Blocks a piece may be split between, and how far one delay move may
+ * go: a receiver cuts spare delay or adds what late packets asked for in
+ * a pause, 2.5 ms steps at a time, and rarely more than 30 ms at once. */
+#define MOVE_BLOCK (XCORR_RATE / 20)
+#define MOVE_BLOCKS 10
+#define MOVE_REACH_MS 30
+
+/* Dot products and recording energies of each block of a piece at each
+ * lag around the piece's own, and the piece's energy per block. */
+struct blocks {
+  long lags;
+  bool *placed; /* the whole piece lies inside the recording at this lag */
+  double *dot, *energy; /* [lag * MOVE_BLOCKS + block] */
+  double ref_energy[MOVE_BLOCKS];
+};
+
+/* The blocks [from, to) at the one lag where they correlate best. */
+static void best_part(const struct blocks *bl, size_t from, size_t to, double *dot, double *energy,
+                      double *ref_energy)
+{
+  double best = -2;
+  *ref_energy = 0;
+  for (size_t b = from; b < to; b++)
+    *ref_energy += bl->ref_energy[b];
+  *dot = 0;
+  *energy = 0;
+  for (long k = 0; k < bl->lags; k++) {
+    if (!bl->placed[k])
+      continue;
+    double d = 0, e = 0;
+    for (size_t b = from; b < to; b++) {
+      d += bl->dot[k * MOVE_BLOCKS + b];
+      e += bl->energy[k * MOVE_BLOCKS + b];
+    }
+    double c = e > 1 && *ref_energy > 1 ? d / sqrt(*ref_energy * e) : -2;
+    if (c > best) {
+      best = c;
+      *dot = d;
+      *energy = e;
+    }
+  }
+}
+
+/* Correlation of ref[0..MOVE_BLOCKS * MOVE_BLOCK) with rec when the
+ * delay, around `lag` (rec index = ref index + lag), may move once
+ * between two blocks: each part is found at its own best lag, and the two
+ * are scored together as one correlation over the whole piece. Speech a
+ * receiver lost or garbled still scores low in its part; only the
+ * timeline may move. Returns -2 when the piece cannot be placed. */
+static double one_move_correlation(const int16_t *ref, const int16_t *rec, size_t nrec, long lag)
+{
+  const long reach = MOVE_REACH_MS * XCORR_RATE / 1000;
+  struct blocks bl = {.lags = 2 * reach + 1};
+  bl.placed = calloc((size_t)bl.lags, sizeof *bl.placed);
+  bl.dot = calloc((size_t)bl.lags * MOVE_BLOCKS, sizeof *bl.dot);
+  bl.energy = calloc((size_t)bl.lags * MOVE_BLOCKS, sizeof *bl.energy);
+  double best = -2;
+  if (!bl.placed || !bl.dot || !bl.energy)
+    goto out;
+  for (size_t b = 0; b < MOVE_BLOCKS; b++)
+    for (size_t i = b * MOVE_BLOCK; i < (b + 1) * MOVE_BLOCK; i++)
+      bl.ref_energy[b] += (double)ref[i] * ref[i];
+  for (long k = 0; k < bl.lags; k++) {
+    long off = lag - reach + k;
+    if (off < 0 || (size_t)off + MOVE_BLOCKS * MOVE_BLOCK > nrec)
+      continue;
+    bl.placed[k] = true;
+    for (size_t b = 0; b < MOVE_BLOCKS; b++) {
+      for (size_t i = b * MOVE_BLOCK; i < (b + 1) * MOVE_BLOCK; i++) {
+        double r = rec[(size_t)off + i];
+        bl.dot[k * MOVE_BLOCKS + b] += ref[i] * r;
+        bl.energy[k * MOVE_BLOCKS + b] += r * r;
+      }
+    }
+  }
+  for (size_t split = 1; split < MOVE_BLOCKS; split++) {
+    double d1, e1, r1, d2, e2, r2;
+    best_part(&bl, 0, split, &d1, &e1, &r1);
+    best_part(&bl, split, MOVE_BLOCKS, &d2, &e2, &r2);
+    if (e1 + e2 > 1 && r1 + r2 > 1) {
+      double c = (d1 + d2) / sqrt((r1 + r2) * (e1 + e2));
+      if (c > best)
+        best = c;
+    }
+  }
+out:
+  free(bl.placed);
+  free(bl.dot);
+  free(bl.energy);
+  return best;
+}
+
 static int cmd_chunks(int argc, char **argv)
 {
   if (argc < 4) {
@@ -228,9 +341,9 @@ static int cmd_chunks(int argc, char **argv)
   double low_min = argc > 5 ? strtod(argv[5], NULL) : -1;
   int16_t *ref, *rec;
   size_t nref, nrec;
-  if (load(argv[2], XCORR_RATE, &ref, &nref) || load(argv[3], XCORR_RATE, &rec, &nrec))
+  if (load_pair(argv[2], argv[3], &ref, &nref, &rec, &nrec))
     return 2;
-  const size_t piece = XCORR_RATE / 2;
+  const size_t piece = MOVE_BLOCKS * MOVE_BLOCK; /* half a second */
   const double speech = 32768 * 0.01; /* -40 dBFS: a pause is not a piece */
   size_t s, e, n = 0;
   speech_span(ref, nref, &s, &e);
@@ -240,7 +353,8 @@ static int cmd_chunks(int argc, char **argv)
     struct match m;
     if (window_rms(ref + at, piece) < speech || best_match(ref + at, piece, rec, nrec, &m))
       continue;
-    found[n] = m.correlation;
+    double moved = one_move_correlation(ref + at, rec, nrec, m.lag);
+    found[n] = moved > m.correlation ? moved : m.correlation;
     /* m.lag is from the piece's own start; from the start of REF: */
     lags[n++] = (double)(m.lag - (long)at);
   }
@@ -309,7 +423,7 @@ static int cmd_gap(int argc, char **argv)
   }
   int16_t *ref, *rec;
   size_t nref, nrec;
-  if (load(argv[2], XCORR_RATE, &ref, &nref) || load(argv[3], XCORR_RATE, &rec, &nrec))
+  if (load_pair(argv[2], argv[3], &ref, &nref, &rec, &nrec))
     return 2;
   struct match m;
   if (best_match(ref, nref, rec, nrec, &m)) {
@@ -607,7 +721,7 @@ static int cmd_pan(int argc, char **argv)
   int16_t *ref, *rec, *left = NULL, *right = NULL;
   size_t nref, nrec, nl = 0, nr = 0;
   int channels = 0;
-  if (load(argv[2], XCORR_RATE, &ref, &nref) || load(argv[3], XCORR_RATE, &rec, &nrec))
+  if (load_pair(argv[2], argv[3], &ref, &nref, &rec, &nrec))
     return 2;
   struct match m;
   size_t s, e;
