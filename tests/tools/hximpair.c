@@ -19,10 +19,13 @@
  *   --reorder P       a packet is held back and sent right after the next
  *                     one in its direction (or after 100 ms if none comes)
  *   --duplicate P     a packet is also sent a second time
- *   --seed N          the random sequence (runs with the same seed and the
- *                     same traffic make the same decisions)
+ *   --seed N          the random sequences, one per direction (runs with
+ *                     the same seed and the same traffic in a direction
+ *                     make the same decisions there, however the other
+ *                     direction's packets interleave)
  * Prints "hximpair: relaying HOST:PORT -> HOST:PORT" once ready, and a
- * summary on SIGTERM or SIGINT. Delayed packets wait in a binary heap keyed
+ * summary on SIGTERM or SIGINT (with each direction's longest run of
+ * packets lost in a row). Delayed packets wait in a binary heap keyed
  * by due time; ppoll sleeps until the earliest is due. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -64,6 +67,7 @@ struct held {
 
 struct direction_stats {
   unsigned long long in, out, dropped, duplicated, reordered, overflow;
+  unsigned long long run, longest_run; /* packets lost in a row */
 };
 
 struct client {
@@ -75,7 +79,7 @@ struct client {
 struct relay {
   double loss, burst_enter, burst_leave, reorder, duplicate;
   uint64_t delay_ns, jitter_ns;
-  uint64_t rng;
+  uint64_t rng[2]; /* a sequence per direction: replies never shift the other's draws */
   int listen_fd;
   struct sockaddr_storage server;
   socklen_t server_len;
@@ -98,12 +102,13 @@ static void on_stop(int sig)
 }
 
 /* xorshift64*: small, seedable, good enough for loss decisions. */
-static double rnd(struct relay *r)
+static double rnd(struct relay *r, int dir)
 {
-  r->rng ^= r->rng >> 12;
-  r->rng ^= r->rng << 25;
-  r->rng ^= r->rng >> 27;
-  return (double)((r->rng * 2685821657736338717ull) >> 11) / 9007199254740992.0;
+  uint64_t *x = &r->rng[dir];
+  *x ^= *x >> 12;
+  *x ^= *x << 25;
+  *x ^= *x >> 27;
+  return (double)((*x * 2685821657736338717ull) >> 11) / 9007199254740992.0;
 }
 
 static bool heap_less(const struct packet *a, const struct packet *b)
@@ -157,11 +162,11 @@ static void schedule(struct relay *r, struct packet *p, uint64_t due_ns)
   }
 }
 
-static uint64_t delay_for(struct relay *r)
+static uint64_t delay_for(struct relay *r, int dir)
 {
   uint64_t d = r->delay_ns;
   if (r->jitter_ns)
-    d += (uint64_t)(rnd(r) * (double)r->jitter_ns);
+    d += (uint64_t)(rnd(r, dir) * (double)r->jitter_ns);
   return d;
 }
 
@@ -172,17 +177,20 @@ static void admit(struct relay *r, int client, int dir, const uint8_t *buf, size
   st->in++;
   if (r->burst_enter > 0) {
     if (r->bursting[dir])
-      r->bursting[dir] = rnd(r) >= r->burst_leave;
+      r->bursting[dir] = rnd(r, dir) >= r->burst_leave;
     else
-      r->bursting[dir] = rnd(r) < r->burst_enter;
+      r->bursting[dir] = rnd(r, dir) < r->burst_enter;
   }
-  if (r->bursting[dir] || (r->loss > 0 && rnd(r) < r->loss)) {
+  if (r->bursting[dir] || (r->loss > 0 && rnd(r, dir) < r->loss)) {
     st->dropped++;
+    if (++st->run > st->longest_run)
+      st->longest_run = st->run;
     return;
   }
+  st->run = 0;
   uint64_t now = hx_clock_ns();
-  int copies = r->duplicate > 0 && rnd(r) < r->duplicate ? 2 : 1;
-  bool hold = r->reorder > 0 && !r->held[dir].pkt && rnd(r) < r->reorder;
+  int copies = r->duplicate > 0 && rnd(r, dir) < r->duplicate ? 2 : 1;
+  bool hold = r->reorder > 0 && !r->held[dir].pkt && rnd(r, dir) < r->reorder;
   if (copies == 2)
     st->duplicated++;
   for (int c = 0; c < copies; c++) {
@@ -200,7 +208,7 @@ static void admit(struct relay *r, int client, int dir, const uint8_t *buf, size
       r->held[dir].since_ns = now;
       continue;
     }
-    uint64_t due = now + delay_for(r);
+    uint64_t due = now + delay_for(r, dir);
     schedule(r, p, due);
     struct held *h = &r->held[dir];
     if (h->pkt && !hold) {
@@ -351,7 +359,8 @@ static int parse_args(int argc, char **argv, struct relay *r, const char **liste
   }
   r->burst_leave = burst_len > 0 ? 1.0 / (double)burst_len : 0;
   /* Zero is a fixed point of xorshift: mix the seed first. */
-  r->rng = ((uint64_t)seed + 1) * 0x9E3779B97F4A7C15ull;
+  for (int dir = 0; dir < 2; dir++)
+    r->rng[dir] = ((uint64_t)seed * 2 + (uint64_t)dir + 1) * 0x9E3779B97F4A7C15ull;
   return 0;
 }
 
@@ -360,9 +369,9 @@ static void summary(const struct relay *r)
   static const char *const name[2] = {"to server", "to clients"};
   for (int d = 0; d < 2; d++)
     printf("hximpair: %s: in %llu out %llu dropped %llu duplicated %llu reordered %llu "
-           "overflow %llu\n",
+           "overflow %llu longest-loss %llu\n",
            name[d], r->st[d].in, r->st[d].out, r->st[d].dropped, r->st[d].duplicated,
-           r->st[d].reordered, r->st[d].overflow);
+           r->st[d].reordered, r->st[d].overflow, r->st[d].longest_run);
   fflush(stdout);
 }
 
