@@ -312,6 +312,11 @@ void cli_announce_mix_interleaved(struct cli_announce *a, int16_t *frame, size_t
   }
 }
 
+float cli_announce_room_gain(const struct cli_announce *a)
+{
+  return (float)a->volume[CLI_ANNOUNCE_ROOM] / 100.0f * a->duck_gain;
+}
+
 void cli_announce_silence(struct cli_announce *a)
 {
   a11y_queue_silence(a->queue);

@@ -4,10 +4,11 @@
  *
  * cli_announce_event() decides from the cues whether an event prints a line
  * (through the print callback), is spoken (queued, one utterance at a time)
- * and/or plays its earcon. cli_announce_mix() is called by the playback path
- * once per 48 kHz mono output frame, after the room has been mixed into it:
- * it applies the room volume, ducks the room smoothly while speech plays and
- * adds speech and earcons. It never waits for the speech worker.
+ * and/or plays its earcon. cli_announce_mix() applies the room volume to a
+ * 48 kHz frame of room audio, ducks it smoothly while speech plays and
+ * adds speech and earcons. The client calls it on silence, ahead of the
+ * device, and has the voices mixed as they play under
+ * cli_announce_room_gain. It never waits for the speech worker.
  *
  * With the "none" backend nothing is spoken: an event mapped to speech
  * prints its line instead, for the screen reader to read. With "speechd"
@@ -15,8 +16,8 @@
  * person's own voice on its own output: nothing is mixed or ducked here,
  * and earcons still play in the mix.
  *
- * Threads: every function runs on the client's loop thread (the same thread
- * that fills the playback ring), never in the audio callback. */
+ * Threads: every function runs on the client's loop thread, never in the
+ * audio callback. */
 #ifndef CLI_ANNOUNCE_H
 #define CLI_ANNOUNCE_H
 
@@ -86,6 +87,9 @@ void cli_announce_mix(struct cli_announce *a, int16_t *frame, size_t n);
  * earcons are added equally to each, so they are heard in the middle. */
 void cli_announce_mix_interleaved(struct cli_announce *a, int16_t *frame, size_t n,
                                   int channels);
+/* The gain room audio gets where the last mix ended: its volume, times the
+ * ducking under speech; 0..1. */
+float cli_announce_room_gain(const struct cli_announce *a);
 
 /* Stops what is being said and drops everything queued. */
 void cli_announce_silence(struct cli_announce *a);

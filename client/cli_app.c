@@ -49,8 +49,7 @@ struct app {
   struct cli_media *media;
   struct cli_audio *audio;
   struct hx_ring *capture;  /* not owned: the audio device's */
-  struct hx_ring *playback; /* not owned: the audio device's */
-  struct cli_watermark playback_ready; /* what the playback ring is filled to */
+  struct cli_watermark overlay_ready; /* speech and earcons mixed ahead */
   bool seats_asked;       /* --seats on or seats = on */
   bool stereo;            /* the output plays stereo: seats can be heard */
   uint64_t last_report_ns; /* when receiver reports last went out */
@@ -366,18 +365,24 @@ static void send_reports(struct app *a)
   }
 }
 
-/* Moves what the audio thread left: captured frames out, mixed sound into
- * the playback ring, filled to a level that follows the output's
- * underruns (cli_watermark). */
+/* Moves what the audio thread left: captured frames out, and speech and
+ * earcons mixed ahead of the device, as far as follows from how often the
+ * device found them short (cli_watermark). */
 static void pump_audio(struct app *a)
 {
   cli_media_pump_capture(a->media, a->capture, udp_send, a);
-  cli_media_fill_playback(a->media, a->playback, a->playback_ready.level);
-  size_t was = a->playback_ready.level;
-  if (cli_watermark_update(&a->playback_ready, cli_audio_underrun_samples(a->audio),
+  cli_media_fill_overlay(a->media, a->overlay_ready.level);
+  size_t was = a->overlay_ready.level;
+  if (cli_watermark_update(&a->overlay_ready, cli_media_overlay_short(a->media),
                            uv_now(&a->loop)))
-    hx_log(HX_LOG_INFO, "app", "playback %s; keeping %zu samples ready now",
-           a->playback_ready.level > was ? "ran short" : "steady", a->playback_ready.level);
+    hx_log(HX_LOG_INFO, "app", "announcements ran %s; keeping %zu samples ready now",
+           a->overlay_ready.level > was ? "short" : "steady", a->overlay_ready.level);
+}
+
+/* Audio thread: what plays now (cli_media_render). */
+static void render_for_device(void *media, int16_t *out, size_t frames)
+{
+  cli_media_render(media, out, frames);
 }
 
 /* Audio thread: only a signal, merged by libuv if several come at once. */
@@ -691,7 +696,9 @@ static int open_parts(struct app *a)
                                 .output_channels = a->seats_asked ? 2 : 1,
                                 .frame_samples = cli_media_frame_samples(a->media),
                                 .wake = wake_from_audio,
-                                .wake_userdata = a};
+                                .wake_userdata = a,
+                                .render = render_for_device,
+                                .render_userdata = a->media};
   if (file_devices && cfg->input[0])
     ac.input = cfg->input;
   if (file_devices && cfg->output[0])
@@ -702,12 +709,11 @@ static int open_parts(struct app *a)
     return HX_ERR_DEVICE;
   }
   a->capture = cli_audio_capture_ring(a->audio);
-  a->playback = cli_audio_playback_ring(a->audio);
   a->stereo = cli_audio_output_channels(a->audio) == 2;
   cli_media_set_channels(a->media, a->stereo ? 2 : 1);
   if (a->seats_asked && !a->stereo)
     out_line(a, SEATS_NO_STEREO);
-  cli_watermark_init(&a->playback_ready, cli_audio_playback_period(a->audio));
+  cli_watermark_init(&a->overlay_ready, cli_audio_playback_period(a->audio));
   cli_media_set_post_mix(a->media, cli_front_mix, a->front);
   rc = open_identity(a);
   if (rc != HX_OK)

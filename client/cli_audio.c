@@ -1,5 +1,5 @@
 /* Audio devices: decides which endpoint serves each direction and owns the
- * two rings they share with the client. */
+ * capture ring they share with the client. */
 #include "cli_audio.h"
 
 #include <stdlib.h>
@@ -10,8 +10,8 @@
 #include "hx_err.h"
 #include "hx_ring.h"
 
-/* One second each way: far more than the client ever queues, so the rings
- * only overflow when the client stops reading altogether. */
+/* One second: far more than the client ever leaves in it, so the ring only
+ * overflows when the client stops reading altogether. */
 #define RING_SAMPLES CLI_AUDIO_RATE
 
 enum endpoint { ENDPOINT_PORTAUDIO, ENDPOINT_FILE, ENDPOINT_NULL };
@@ -20,10 +20,9 @@ enum state { STATE_OPEN, STATE_STARTED, STATE_STOPPED };
 
 struct cli_audio {
   struct hx_ring *capture;       /* owned */
-  struct hx_ring *playback;      /* owned */
   struct cli_audio_pa *pa;       /* owned; NULL when no direction uses PortAudio */
   struct cli_audio_pacer *pacer; /* owned; NULL when every direction uses PortAudio */
-  int out_channels;              /* what the playback ring holds per frame */
+  int out_channels;              /* samples per frame the render function fills */
   bool pa_output;                /* PortAudio plays (else the pacer or nothing) */
   enum state state;
 };
@@ -57,7 +56,8 @@ static int open_pacer(struct cli_audio *a, const struct cli_audio_config *cfg, e
       .sink_path = cfg->output,
       .sink_channels = a->out_channels,
       .capture = a->capture,
-      .playback = a->playback,
+      .render = cfg->render,
+      .render_userdata = cfg->render_userdata,
       .wake = cfg->wake,
       .wake_userdata = cfg->wake_userdata,
   };
@@ -78,9 +78,8 @@ int cli_audio_open(const struct cli_audio_config *cfg, struct cli_audio **out, c
   if (a) {
     a->out_channels = cfg->output_channels == 2 ? 2 : 1;
     a->capture = hx_ring_create(RING_SAMPLES);
-    a->playback = hx_ring_create(RING_SAMPLES * (size_t)a->out_channels);
   }
-  if (!a || !a->capture || !a->playback) {
+  if (!a || !a->capture) {
     cli_audio_close(a);
     snprintf(err, err_cap, "cannot open audio: out of memory");
     return HX_ERR_NOMEM;
@@ -97,7 +96,8 @@ int cli_audio_open(const struct cli_audio_config *cfg, struct cli_audio **out, c
   if (rc == HX_OK && (in == ENDPOINT_PORTAUDIO || outp == ENDPOINT_PORTAUDIO))
     rc = cli_audio_pa_open(cfg->input, in == ENDPOINT_PORTAUDIO, cfg->output,
                            outp == ENDPOINT_PORTAUDIO, a->out_channels, a->capture,
-                           a->playback, cfg->wake, cfg->wake_userdata, &a->pa, err, err_cap);
+                           cfg->render, cfg->render_userdata, cfg->wake, cfg->wake_userdata,
+                           &a->pa, err, err_cap);
   if (rc == HX_OK && outp == ENDPOINT_PORTAUDIO) {
     a->out_channels = cli_audio_pa_output_channels(a->pa);
     a->pa_output = true;
@@ -147,21 +147,12 @@ void cli_audio_close(struct cli_audio *a)
   cli_audio_pa_close(a->pa);
   cli_audio_pacer_close(a->pacer);
   hx_ring_destroy(a->capture);
-  hx_ring_destroy(a->playback);
   free(a);
 }
 
 int cli_audio_output_channels(const struct cli_audio *a) { return a->out_channels; }
 
 struct hx_ring *cli_audio_capture_ring(struct cli_audio *a) { return a->capture; }
-
-struct hx_ring *cli_audio_playback_ring(struct cli_audio *a) { return a->playback; }
-
-unsigned long cli_audio_underrun_samples(const struct cli_audio *a)
-{
-  return (a->pacer ? cli_audio_pacer_underrun(a->pacer) : 0) +
-         (a->pa ? cli_audio_pa_underrun(a->pa) : 0);
-}
 
 size_t cli_audio_playback_period(const struct cli_audio *a)
 {

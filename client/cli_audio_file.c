@@ -1,9 +1,10 @@
 /* The pacer: a thread standing in for a sound card. Every period
  * (CLI_AUDIO_PACER_PERIOD), on an absolute schedule so it never drifts from
  * wall-clock time, it puts the next period of the input file (or silence)
- * into the capture ring and takes one period from the playback ring
- * (silence if it is short) into the output file (or nowhere). It is not a realtime callback, so writing the file from
- * here is fine; each tick does a bounded amount of work. */
+ * into the capture ring and has the render function fill one period for
+ * the output file (or nowhere: the speakers' playout still has to move
+ * on). It is not a realtime callback, so writing the file from here is
+ * fine; each tick does a bounded amount of work. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -30,7 +31,8 @@ struct cli_audio_pacer {
   size_t input_pos;              /* next sample to capture; pacer thread only */
   struct aud_wav_writer *writer; /* owned; NULL unless sink is a file */
   struct hx_ring *capture;       /* borrowed from cli_audio */
-  struct hx_ring *playback;      /* borrowed from cli_audio */
+  cli_audio_render_fn render;    /* NULL: silence */
+  void *render_userdata;
   int sink_channels; /* samples per playback frame */
   int16_t *frame; /* owned scratch of a period * sink_channels; pacer thread only */
   pthread_t thread;
@@ -38,7 +40,6 @@ struct cli_audio_pacer {
   atomic_bool stopping;
   /* Written by the pacer thread, read by the main thread after the join. */
   unsigned long dropped;  /* capture samples the full ring refused */
-  atomic_ulong underrun;  /* playback samples filled in with silence; read any time */
   int write_error;        /* first output-file failure, HX_OK if none */
   void (*wake)(void *userdata);
   void *wake_userdata;
@@ -108,7 +109,8 @@ int cli_audio_pacer_open(const struct cli_audio_pacer_config *cfg, struct cli_au
   p->source = cfg->source;
   p->sink = cfg->sink;
   p->capture = cfg->capture;
-  p->playback = cfg->playback;
+  p->render = cfg->render;
+  p->render_userdata = cfg->render_userdata;
   p->sink_channels = cfg->sink_channels;
   p->wake = cfg->wake;
   p->wake_userdata = cfg->wake_userdata;
@@ -146,11 +148,10 @@ static void capture_one_frame(struct cli_audio_pacer *p)
 
 static void play_one_frame(struct cli_audio_pacer *p)
 {
-  size_t n = CLI_AUDIO_PACER_PERIOD * (size_t)p->sink_channels;
-  size_t got = hx_ring_read(p->playback, p->frame, n);
-  memset(p->frame + got, 0, (n - got) * sizeof(int16_t));
-  if (got < n)
-    atomic_fetch_add_explicit(&p->underrun, n - got, memory_order_relaxed);
+  if (p->render)
+    p->render(p->render_userdata, p->frame, CLI_AUDIO_PACER_PERIOD);
+  else
+    memset(p->frame, 0, CLI_AUDIO_PACER_PERIOD * (size_t)p->sink_channels * sizeof(int16_t));
   if (p->sink != CLI_AUDIO_SINK_FILE || p->write_error != HX_OK)
     return;
   int rc = aud_wav_write(p->writer, p->frame, CLI_AUDIO_PACER_PERIOD);
@@ -232,9 +233,7 @@ int cli_audio_pacer_stop(struct cli_audio_pacer *p)
   atomic_store_explicit(&p->stopping, true, memory_order_release);
   pthread_join(p->thread, NULL);
   p->thread_running = false;
-  hx_log(HX_LOG_DEBUG, LOG_MODULE,
-         "audio stopped: %lu capture samples dropped, %lu playback samples of silence filled in",
-         p->dropped, atomic_load(&p->underrun));
+  hx_log(HX_LOG_DEBUG, LOG_MODULE, "audio stopped: %lu capture samples dropped", p->dropped);
   int rc = p->write_error;
   int crc = aud_wav_close_write(p->writer);
   p->writer = NULL;
@@ -243,11 +242,6 @@ int cli_audio_pacer_stop(struct cli_audio_pacer *p)
     rc = crc;
   }
   return rc == HX_OK ? HX_OK : HX_ERR_IO;
-}
-
-unsigned long cli_audio_pacer_underrun(const struct cli_audio_pacer *p)
-{
-  return atomic_load_explicit(&p->underrun, memory_order_relaxed);
 }
 
 void cli_audio_pacer_close(struct cli_audio_pacer *p)

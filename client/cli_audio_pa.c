@@ -1,7 +1,8 @@
-/* PortAudio endpoint: one input-only and/or one output-only stream, each
- * with a callback that touches only its ring and an atomic counter. Two
- * streams rather than one duplex stream, so input and output may live on
- * different host APIs. */
+/* PortAudio endpoint: one input-only and/or one output-only stream. The
+ * input callback touches only the capture ring and an atomic counter; the
+ * output callback asks the render function for what to play. Two streams
+ * rather than one duplex stream, so input and output may live on different
+ * host APIs. */
 #include <ctype.h>
 #include <fcntl.h>
 #include <portaudio.h>
@@ -20,15 +21,23 @@
 
 #define LOG_MODULE "audio"
 #define HINT "try --list-devices, or --no-audio to join without sound"
+/* Three periods (7.5 ms) queued in the device each way. The output
+ * callback mixes at the moment it is called, so this is all the output
+ * buffering there is. Two periods measured 2-3 ms lower but ran out about
+ * twice as often on a busy machine (scripts/bench stability). PortAudio
+ * rounds it up to what the device can do. */
+#define DEVICE_LATENCY_S (3.0 * CLI_AUDIO_DEVICE_PERIOD / CLI_AUDIO_RATE)
 
 struct cli_audio_pa {
   PaStream *in_stream;      /* owned; NULL when capture is not ours */
   PaStream *out_stream;     /* owned; NULL when playback is not ours */
   struct hx_ring *capture;  /* borrowed from cli_audio */
-  struct hx_ring *playback; /* borrowed from cli_audio */
-  /* Counted in the callbacks, reported at stop: the callback cannot log. */
-  atomic_ulong dropped;  /* captured samples the full capture ring refused */
-  atomic_ulong underrun; /* played samples the playback ring did not have */
+  cli_audio_render_fn render; /* NULL: silence */
+  void *render_userdata;
+  /* Counted in the callbacks, reported at stop: a callback cannot log. */
+  atomic_ulong dropped;    /* captured samples the full capture ring refused */
+  atomic_ulong overflows;  /* times the device lost input before we read it */
+  atomic_ulong underflows; /* times the device ran out of output to play */
   bool initialised;      /* Pa_Initialize succeeded; Pa_Terminate owed */
   bool started;
   size_t output_latency;
@@ -43,8 +52,9 @@ static int input_callback(const void *input, void *output, unsigned long frames,
 {
   (void)output;
   (void)time;
-  (void)flags;
   struct cli_audio_pa *pa = user;
+  if (flags & paInputOverflow)
+    atomic_fetch_add_explicit(&pa->overflows, 1, memory_order_relaxed);
   if (!input)
     return paContinue;
   size_t wrote = hx_ring_write(pa->capture, input, frames);
@@ -61,17 +71,17 @@ static int output_callback(const void *input, void *output, unsigned long frames
 {
   (void)input;
   (void)time;
-  (void)flags;
   struct cli_audio_pa *pa = user;
+  if (flags & paOutputUnderflow)
+    atomic_fetch_add_explicit(&pa->underflows, 1, memory_order_relaxed);
   int16_t *pcm = output;
-  size_t samples = frames * (size_t)pa->out_channels;
-  size_t got = hx_ring_read(pa->playback, pcm, samples);
-  if (got < samples) {
-    memset(pcm + got, 0, (samples - got) * sizeof(int16_t));
-    atomic_fetch_add_explicit(&pa->underrun, samples - got, memory_order_relaxed);
-  }
-  if (pa->wake)
-    pa->wake(pa->wake_userdata);
+  if (pa->render)
+    pa->render(pa->render_userdata, pcm, frames);
+  else
+    memset(pcm, 0, frames * (size_t)pa->out_channels * sizeof(int16_t));
+  /* No wake-up: whatever captures (the input callback or the pacer) wakes
+   * the loop every period already, and the voices need nothing from the
+   * loop in time. */
   return paContinue;
 }
 
@@ -170,7 +180,7 @@ static int resolve_device(const char *name, bool input, int channels,
       .device = dev,
       .channelCount = channels,
       .sampleFormat = paInt16,
-      .suggestedLatency = input ? info->defaultLowInputLatency : info->defaultLowOutputLatency,
+      .suggestedLatency = DEVICE_LATENCY_S,
       .hostApiSpecificStreamInfo = NULL,
   };
   PaError e = channels > channels_for(info, input)
@@ -202,9 +212,8 @@ static int open_stream(struct cli_audio_pa *pa, const char *name, bool input,
   }
   if (rc != HX_OK)
     return rc;
-  /* 5 ms a callback whatever the codec frame: the client mixes in smaller
-   * pieces than that, and a larger buffer is only latency. Smaller ones
-   * starve ALSA's PulseAudio plugin (underruns at 2.5 ms). */
+  /* 2.5 ms a callback whatever the codec frame, the piece the client
+   * mixes in: a larger buffer is only latency. */
   unsigned long per_buffer = CLI_AUDIO_DEVICE_PERIOD;
   PaStream **stream = input ? &pa->in_stream : &pa->out_stream;
   PaError e = Pa_OpenStream(stream, input ? &params : NULL, input ? NULL : &params,
@@ -220,9 +229,9 @@ static int open_stream(struct cli_audio_pa *pa, const char *name, bool input,
 }
 
 int cli_audio_pa_open(const char *input, bool want_input, const char *output, bool want_output,
-                      int out_channels, struct hx_ring *capture, struct hx_ring *playback,
-                      void (*wake)(void *), void *wake_userdata, struct cli_audio_pa **out,
-                      char *err, size_t err_cap)
+                      int out_channels, struct hx_ring *capture, cli_audio_render_fn render,
+                      void *render_userdata, void (*wake)(void *), void *wake_userdata,
+                      struct cli_audio_pa **out, char *err, size_t err_cap)
 {
   *out = NULL;
   struct cli_audio_pa *pa = calloc(1, sizeof(*pa));
@@ -231,12 +240,14 @@ int cli_audio_pa_open(const char *input, bool want_input, const char *output, bo
     return HX_ERR_NOMEM;
   }
   pa->capture = capture;
-  pa->playback = playback;
+  pa->render = render;
+  pa->render_userdata = render_userdata;
   pa->wake = wake;
   pa->wake_userdata = wake_userdata;
   pa->out_channels = out_channels == 2 ? 2 : 1;
   atomic_init(&pa->dropped, 0);
-  atomic_init(&pa->underrun, 0);
+  atomic_init(&pa->overflows, 0);
+  atomic_init(&pa->underflows, 0);
 
   PaError e = pa_initialize_quietly();
   if (e != paNoError) {
@@ -290,9 +301,10 @@ int cli_audio_pa_stop(struct cli_audio_pa *pa)
   pa->started = false;
   PaError ein = pa->in_stream ? Pa_StopStream(pa->in_stream) : paNoError;
   PaError eout = pa->out_stream ? Pa_StopStream(pa->out_stream) : paNoError;
-  hx_log(HX_LOG_DEBUG, LOG_MODULE, "audio stopped: %lu capture samples dropped, %lu playback "
-         "samples of silence filled in",
-         atomic_load(&pa->dropped), atomic_load(&pa->underrun));
+  hx_log(HX_LOG_INFO, LOG_MODULE,
+         "audio stopped: the device lost input %lu times and ran out of output %lu times; "
+         "%lu captured samples dropped",
+         atomic_load(&pa->overflows), atomic_load(&pa->underflows), atomic_load(&pa->dropped));
   PaError e = ein != paNoError ? ein : eout;
   if (e != paNoError) {
     hx_log(HX_LOG_WARN, LOG_MODULE, "cannot stop audio stream: %s", Pa_GetErrorText(e));
@@ -316,11 +328,6 @@ void cli_audio_pa_close(struct cli_audio_pa *pa)
 }
 
 int cli_audio_pa_output_channels(const struct cli_audio_pa *pa) { return pa->out_channels; }
-
-unsigned long cli_audio_pa_underrun(const struct cli_audio_pa *pa)
-{
-  return atomic_load_explicit(&pa->underrun, memory_order_relaxed);
-}
 
 size_t cli_audio_pa_output_latency_samples(const struct cli_audio_pa *pa)
 {

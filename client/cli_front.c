@@ -139,10 +139,11 @@ void cli_front_destroy(struct cli_front *f)
 void cli_front_attach(struct cli_front *f, struct cli_ui *ui) { f->ui = ui; }
 const struct cli_config *cli_front_config(const struct cli_front *f) { return &f->cfg; }
 
-void cli_front_mix(void *front, int16_t *frame, size_t n, int channels)
+float cli_front_mix(void *front, int16_t *frame, size_t n, int channels)
 {
   struct cli_front *f = front;
   cli_announce_mix_interleaved(f->announce, frame, n, channels);
+  return cli_announce_room_gain(f->announce);
 }
 
 static void emit(struct cli_front *f, const char *line)

@@ -55,11 +55,12 @@ void cli_front_answer(void *front, const char *line);
  * the room audio already carries it. front is a struct cli_front. */
 struct cli_typed_line;
 void cli_front_text(void *front, const struct cli_typed_line *tl);
-/* Each mixed 48 kHz playback frame (n samples per channel, interleaved),
- * before it is played: room volume, ducking under speech, speech and
- * earcons (cli_announce_mix_interleaved). front is a struct cli_front; the
- * signature is cli_media's post-mix callback. */
-void cli_front_mix(void *front, int16_t *frame, size_t n, int channels);
+/* Speech and earcons (cli_announce_mix_interleaved) added to a 48 kHz
+ * frame of silence (n samples per channel, interleaved); returns the gain
+ * the room's voices get under them (room volume, ducking under speech).
+ * front is a struct cli_front; the signature is cli_media's post-mix
+ * callback. */
+float cli_front_mix(void *front, int16_t *frame, size_t n, int channels);
 
 /* Runs the settings and announcement commands (/repeat, /silence, /hand,
  * /volume, /speech, /rate, /speech voice, /cue, /cue-sound, /cues, /keys). False when cmd is

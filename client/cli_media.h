@@ -1,13 +1,19 @@
 /* The client's media pipelines, as plain functions the event loop calls:
  *   send:    capture ring -> (silence when muted) -> level -> Opus -> RTP ->
  *            SRTP -> a send callback (the UDP socket);
- *   receive: UDP bytes -> SRTP -> RTP -> the speaker's jitter buffer;
- *   play:    each speaker's jitter buffer -> Opus (or concealment) -> mix ->
- *            playback ring: mono, or with seats (cli_media_set_channels 2)
- *            interleaved stereo, each speaker panned to its seat.
+ *   receive: UDP bytes -> SRTP -> RTP -> a lock-free queue to the render
+ *            thread -> the speaker's jitter buffer;
+ *   render:  each speaker's jitter buffer -> Opus (or concealment) -> mix ->
+ *            the device: mono, or with seats (cli_media_set_channels 2)
+ *            interleaved stereo, each speaker panned to its seat; speech and
+ *            earcons (mixed ahead on the loop, cli_media_fill_overlay) are
+ *            added on top.
  * Speakers are the SSRCs on the roster (cli_media_allow); packets from any
  * other SSRC are dropped. No call on the packet path allocates: speakers are
- * created when they join the roster. Main (loop) thread only. */
+ * created when they join the roster.
+ * Threads: cli_media_render runs on the audio device's thread (the
+ * PortAudio callback): it never allocates, locks or does I/O. Every other
+ * call is for the main (loop) thread. */
 #ifndef CLI_MEDIA_H
 #define CLI_MEDIA_H
 
@@ -62,12 +68,14 @@ void cli_media_leave(struct cli_media *m);
 bool cli_media_joined(const struct cli_media *m);
 
 /* Roster changes: a speaker gets a jitter buffer and a decoder. Our own SSRC
- * is never a speaker. HX_ERR_FULL past CLI_MEDIA_MAX_SPEAKERS. */
+ * is never a speaker. HX_ERR_FULL past CLI_MEDIA_MAX_SPEAKERS. A forgotten
+ * speaker's memory is freed by the next cli_media_allow once the render
+ * thread has let go of it (its next period), or by cli_media_destroy. */
 int cli_media_allow(struct cli_media *m, uint32_t ssrc);
 void cli_media_forget(struct cli_media *m, uint32_t ssrc);
 
-/* The playback ring's channels: 1 (mono, the default) or 2 (interleaved
- * stereo, for seats). Set once, before playback starts; HX_ERR_INVALID
+/* The output's channels: 1 (mono, the default) or 2 (interleaved stereo,
+ * for seats). Set once, before rendering starts; HX_ERR_INVALID
  * otherwise. */
 int cli_media_set_channels(struct cli_media *m, int channels);
 int cli_media_channels(const struct cli_media *m);
@@ -115,22 +123,35 @@ typedef void (*cli_media_send_fn)(void *userdata, const uint8_t *pkt, size_t len
 int cli_media_pump_capture(struct cli_media *m, struct hx_ring *capture, cli_media_send_fn send,
                            void *userdata);
 
-/* One datagram from the server, unprotected in place (pkt holds len bytes).
- * Failures are counted, never fatal: HX_ERR_AUTH, HX_ERR_REPLAY,
- * HX_ERR_NOT_FOUND (unknown SSRC), HX_ERR_STATE (not joined), parse errors. */
+/* One datagram from the server, unprotected in place (pkt holds len bytes),
+ * handed on to the render thread with the time it arrived. Failures are
+ * counted, never fatal: HX_ERR_AUTH, HX_ERR_REPLAY, HX_ERR_NOT_FOUND
+ * (unknown SSRC), HX_ERR_STATE (not joined), HX_ERR_FULL (the render
+ * thread has not taken the last 512 packets), parse errors. Late and
+ * duplicate packets are found, and counted, as the render thread takes
+ * them. */
 int cli_media_receive(struct cli_media *m, uint8_t *pkt, size_t len);
 
-/* Tops the playback ring up to exactly target frames (samples per
- * channel), or until it is full, mixing a new frame whenever the last one
- * has gone in, in or out of a room (silence then), so that what the
- * post-mix callback adds is heard at any time. */
-int cli_media_fill_playback(struct cli_media *m, struct hx_ring *playback, size_t target);
-/* Called on each mixed 48 kHz frame (n samples per channel, interleaved
- * when channels is 2; changed in place) before it goes into the playback
- * ring: speech, earcons and ducking. On the loop thread, like
- * fill_playback. NULL removes it. */
-typedef void (*cli_media_post_mix_fn)(void *userdata, int16_t *frame, size_t n, int channels);
+/* Render thread: fills out with the next frames sample frames (interleaved
+ * when the output is stereo), in or out of a room (silence then): each
+ * speaker's next samples from its jitter buffer, at the moment the device
+ * needs them, plus the next speech and earcons. Matches
+ * cli_audio_config.render. */
+void cli_media_render(struct cli_media *m, int16_t *out, size_t frames);
+/* Called on each 2.5 ms piece of speech and earcons (n samples per
+ * channel, interleaved when channels is 2), which arrives as silence and
+ * is added to in place; returns the gain (0..1) the room's voices get
+ * under it: the room's volume, lowered while an announcement speaks. On
+ * the loop thread, like cli_media_fill_overlay. NULL removes it. */
+typedef float (*cli_media_post_mix_fn)(void *userdata, int16_t *frame, size_t n, int channels);
 void cli_media_set_post_mix(struct cli_media *m, cli_media_post_mix_fn fn, void *userdata);
+/* Mixes speech and earcons (the post-mix callback) ahead, until target
+ * frames wait for the render thread. Their delay is that target; the
+ * voices' is not, since they are mixed as the device plays them. */
+int cli_media_fill_overlay(struct cli_media *m, size_t target);
+/* Frames the render thread found no speech and earcons ready for so far
+ * (the loop ran late), so the loop can keep more ready. Any thread. */
+unsigned long cli_media_overlay_short(const struct cli_media *m);
 
 void cli_media_get_stats(const struct cli_media *m, struct cli_media_stats *out);
 /* Packets stored for a speaker; HX_ERR_NOT_FOUND when ssrc is no speaker. */

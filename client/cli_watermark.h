@@ -1,12 +1,11 @@
-/* How much mixed sound the playback ring keeps ready for the output: the
- * output's period plus slack for loop ticks that run late. Each time the
- * output still finds the ring short (a busy machine held the loop up), the
- * slack grows a step at once; after a quiet spell with no more underruns
- * it comes back down a smaller step at a time, as a sound server's
- * watermark does, so one stall early in a call does not cost the rest of
- * it 5 ms. Lowering it never drops sound: the loop just mixes a little
- * later, and the jitter buffer, which then holds that much more, cuts it in
- * the next pause. Plain data, no I/O: main (loop) thread only. */
+/* How far ahead of the output the loop mixes what it must mix itself
+ * (speech and earcons): the output's period plus slack for loop ticks that
+ * run late. Each time the output still finds nothing ready (a busy machine
+ * held the loop up), the slack grows a step at once; after a quiet spell
+ * with no more shortfalls it comes back down a smaller step at a time, as
+ * a sound server's watermark does, so one stall early in a call does not
+ * cost the rest of it 5 ms. Lowering it never drops sound: the loop just
+ * mixes a little later. Plain data, no I/O: main (loop) thread only. */
 #ifndef CLI_WATERMARK_H
 #define CLI_WATERMARK_H
 
@@ -24,7 +23,7 @@
 struct cli_watermark {
   size_t base;  /* frames: the output's period plus the starting slack */
   size_t top;   /* frames: the period plus the most slack */
-  size_t level; /* frames: what the ring is filled to now */
+  size_t level; /* frames: how far ahead it mixes now */
   unsigned long underrun_seen; /* the output's underrun count last looked at */
   bool known;                  /* underrun_seen is from a look after the first fill */
   uint64_t since_ms;           /* the last raise or lower */

@@ -77,16 +77,18 @@ void aud_mix_add_stereo(int32_t *acc, const int16_t *src, size_t n, float left, 
   }
 }
 
-void aud_mix_out(const int32_t *acc, int16_t *out, size_t n)
+void aud_mix_out(const int32_t *acc, const int16_t *add, int16_t *out, size_t frames,
+                 size_t channels, float from, float to)
 {
-  if (!acc || !out)
+  if (!acc || !out || frames == 0)
     return;
-  for (size_t i = 0; i < n; i++) {
-    int32_t v = acc[i];
-    if (v > INT16_MAX)
-      v = INT16_MAX;
-    else if (v < INT16_MIN)
-      v = INT16_MIN;
-    out[i] = (int16_t)v;
+  float step = (to - from) / (float)frames;
+  for (size_t i = 0; i < frames; i++) {
+    float gain = from + step * (float)(i + 1);
+    for (size_t c = 0; c < channels; c++) {
+      size_t k = i * channels + c;
+      float v = (float)acc[k] * gain + (add ? (float)add[k] : 0.0f);
+      out[k] = v > 32767.0f ? 32767 : v < -32768.0f ? -32768 : (int16_t)lrintf(v);
+    }
   }
 }

@@ -17,7 +17,11 @@ void aud_pan_gains(float pan, float *left, float *right);
 /* Stereo: acc holds n interleaved frames (2n values);
  * acc[2i] += src[i] * left, acc[2i+1] += src[i] * right. */
 void aud_mix_add_stereo(int32_t *acc, const int16_t *src, size_t n, float left, float right);
-/* out[i] = saturate(acc[i]) */
-void aud_mix_out(const int32_t *acc, int16_t *out, size_t n);
+/* The mix's last step, over frames frames of channels interleaved values:
+ * out[i] = saturate(acc[i] * gain + add[i]), the gain moving in a straight
+ * line from from (just before the first frame) to to (at the last), so a
+ * change of gain never clicks. add may be NULL (nothing added). */
+void aud_mix_out(const int32_t *acc, const int16_t *add, int16_t *out, size_t frames,
+                 size_t channels, float from, float to);
 
 #endif

@@ -103,13 +103,34 @@ static void mix_out_saturates_to_int16(void **state)
   (void)state;
   const int32_t acc[6] = {40000, -40000, 123, -123, 32767, -32768};
   int16_t out[6];
-  aud_mix_out(acc, out, 6);
+  aud_mix_out(acc, NULL, out, 6, 1, 1.0f, 1.0f);
   assert_int_equal(out[0], 32767);
   assert_int_equal(out[1], -32768);
   assert_int_equal(out[2], 123);
   assert_int_equal(out[3], -123);
   assert_int_equal(out[4], 32767);
   assert_int_equal(out[5], -32768);
+  /* What is added saturates with the rest. */
+  const int16_t add[6] = {0, 0, 32767, -32768, 1, -1};
+  aud_mix_out(acc, add, out, 3, 2, 1.0f, 1.0f);
+  assert_int_equal(out[2], 32767);
+  assert_int_equal(out[3], -32768);
+  assert_int_equal(out[4], 32767);
+  assert_int_equal(out[5], -32768);
+}
+
+static void mix_out_ramps_the_gain_across_the_frames(void **state)
+{
+  (void)state;
+  /* Stereo, 4 frames, gain 1 -> 0: each frame a quarter lower, both
+   * channels alike, ending at the new gain; then the added part alone. */
+  const int32_t acc[8] = {1000, -1000, 1000, -1000, 1000, -1000, 1000, -1000};
+  const int16_t add[8] = {7, 7, 7, 7, 7, 7, 7, 7};
+  int16_t out[8];
+  aud_mix_out(acc, add, out, 4, 2, 1.0f, 0.0f);
+  const int16_t want[8] = {757, -743, 507, -493, 257, -243, 7, 7};
+  for (size_t i = 0; i < 8; i++)
+    assert_int_equal(out[i], want[i]);
 }
 
 static void pan_middle_is_equal_on_both_sides(void **state)
@@ -189,6 +210,7 @@ int main(void)
       cmocka_unit_test(mix_add_saturates_instead_of_overflowing),
       cmocka_unit_test(mix_add_nan_gain_adds_nothing),
       cmocka_unit_test(mix_out_saturates_to_int16),
+      cmocka_unit_test(mix_out_ramps_the_gain_across_the_frames),
       cmocka_unit_test(pan_middle_is_equal_on_both_sides),
       cmocka_unit_test(pan_hard_left_and_right_silence_the_other_side),
       cmocka_unit_test(pan_keeps_power_constant_and_moves_monotonically),

@@ -60,6 +60,29 @@ static int teardown(void **state)
   return 0;
 }
 
+/* What a test plays: the device's render function reads it from a ring of
+ * the test's own, silence when that is short, like a mixer with nothing
+ * to say. */
+struct player {
+  struct hx_ring *ring;
+  size_t channels;
+};
+
+static void render_from_ring(void *userdata, int16_t *out, size_t frames)
+{
+  struct player *p = userdata;
+  size_t n = frames * p->channels;
+  size_t got = hx_ring_read(p->ring, out, n);
+  memset(out + got, 0, (n - got) * sizeof out[0]);
+}
+
+static struct player player_create(size_t channels)
+{
+  struct player p = {.ring = hx_ring_create(RATE * channels), .channels = channels};
+  assert_non_null(p.ring);
+  return p;
+}
+
 /* A ramp 1, 2, 3, ...: no zero in it, so it can be found in the output,
  * and any lost, repeated or reordered sample shows. */
 static int16_t ramp(size_t i) { return (int16_t)(i + 1); }
@@ -79,13 +102,17 @@ static void file_device_loops_input_file_to_output_file_in_real_time(void **stat
 {
   struct fixture *f = *state;
   write_ramp_wav(f->in_path);
-  struct cli_audio_config cfg = {
-      .input = f->in_path, .output = f->out_path, .frame_samples = 480};
+  struct player player = player_create(1);
+  struct cli_audio_config cfg = {.input = f->in_path,
+                                 .output = f->out_path,
+                                 .frame_samples = 480,
+                                 .render = render_from_ring,
+                                 .render_userdata = &player};
   struct cli_audio *a;
   char err[256];
   assert_int_equal(cli_audio_open(&cfg, &a, err, sizeof(err)), HX_OK);
   struct hx_ring *cap = cli_audio_capture_ring(a);
-  struct hx_ring *play = cli_audio_playback_ring(a);
+  struct hx_ring *play = player.ring;
   assert_int_equal(cli_audio_output_latency_samples(a), 0);
 
   /* A cushion in the playback ring, as the client keeps one, so a test
@@ -106,6 +133,7 @@ static void file_device_loops_input_file_to_output_file_in_real_time(void **stat
   assert_int_equal(cli_audio_stop(a), HX_OK);
   uint64_t elapsed_ns = hx_clock_ns() - t0;
   cli_audio_close(a);
+  hx_ring_destroy(player.ring);
   /* The capture side ran at the real-time rate. */
   assert_in_range(looped, RATE * 4 / 10, RATE * 6 / 10);
 
@@ -134,8 +162,13 @@ static int16_t get_i16le(const uint8_t *p) { return (int16_t)(uint16_t)(p[0] | (
 static void stereo_output_file_keeps_left_and_right_apart(void **state)
 {
   struct fixture *f = *state;
-  struct cli_audio_config cfg = {
-      .output = f->out_path, .no_audio = true, .output_channels = 2, .frame_samples = 480};
+  struct player player = player_create(2);
+  struct cli_audio_config cfg = {.output = f->out_path,
+                                 .no_audio = true,
+                                 .output_channels = 2,
+                                 .frame_samples = 480,
+                                 .render = render_from_ring,
+                                 .render_userdata = &player};
   struct cli_audio *a;
   char err[256];
   assert_int_equal(cli_audio_open(&cfg, &a, err, sizeof(err)), HX_OK);
@@ -147,12 +180,12 @@ static void stereo_output_file_keeps_left_and_right_apart(void **state)
     frames[2 * i] = ramp(i);
     frames[2 * i + 1] = (int16_t)-ramp(i);
   }
-  struct hx_ring *play = cli_audio_playback_ring(a);
-  assert_int_equal(hx_ring_write(play, frames, INPUT_SAMPLES * 2), INPUT_SAMPLES * 2);
+  assert_int_equal(hx_ring_write(player.ring, frames, INPUT_SAMPLES * 2), INPUT_SAMPLES * 2);
   assert_int_equal(cli_audio_start(a), HX_OK);
   hx_sleep_ns(400000000u);
   assert_int_equal(cli_audio_stop(a), HX_OK);
   cli_audio_close(a);
+  hx_ring_destroy(player.ring);
 
   FILE *file = fopen(f->out_path, "rb");
   assert_non_null(file);
@@ -188,12 +221,16 @@ static void mono_is_the_default_output(void **state)
 static void null_device_captures_silence_at_real_time_pace(void **state)
 {
   (void)state;
-  struct cli_audio_config cfg = {.no_audio = true, .frame_samples = 480};
+  struct player player = player_create(1);
+  struct cli_audio_config cfg = {.no_audio = true,
+                                 .frame_samples = 480,
+                                 .render = render_from_ring,
+                                 .render_userdata = &player};
   struct cli_audio *a;
   char err[256];
   assert_int_equal(cli_audio_open(&cfg, &a, err, sizeof(err)), HX_OK);
   struct hx_ring *cap = cli_audio_capture_ring(a);
-  struct hx_ring *play = cli_audio_playback_ring(a);
+  struct hx_ring *play = player.ring;
   assert_int_equal(cli_audio_start(a), HX_OK);
 
   uint64_t t0 = hx_clock_ns();
@@ -215,17 +252,22 @@ static void null_device_captures_silence_at_real_time_pace(void **state)
   assert_true(hx_ring_readable(play) < hx_ring_capacity(play));
   assert_int_equal(cli_audio_stop(a), HX_OK);
   cli_audio_close(a);
+  hx_ring_destroy(player.ring);
   assert_in_range(captured, 14400 * 8 / 10, 14400 * 12 / 10);
 }
 
 static void null_device_drains_playback(void **state)
 {
   (void)state;
-  struct cli_audio_config cfg = {.no_audio = true, .frame_samples = 960};
+  struct player player = player_create(1);
+  struct cli_audio_config cfg = {.no_audio = true,
+                                 .frame_samples = 960,
+                                 .render = render_from_ring,
+                                 .render_userdata = &player};
   struct cli_audio *a;
   char err[256];
   assert_int_equal(cli_audio_open(&cfg, &a, err, sizeof(err)), HX_OK);
-  struct hx_ring *play = cli_audio_playback_ring(a);
+  struct hx_ring *play = player.ring;
   int16_t block[4800] = {0};
   assert_int_equal(hx_ring_write(play, block, 4800), 4800);
   assert_int_equal(cli_audio_start(a), HX_OK);
@@ -234,6 +276,7 @@ static void null_device_drains_playback(void **state)
   /* 100 ms of samples are gone after 200 ms. */
   assert_int_equal(hx_ring_readable(play), 0);
   cli_audio_close(a);
+  hx_ring_destroy(player.ring);
 }
 
 static void missing_input_file_is_named_in_error(void **state)

@@ -229,11 +229,9 @@ static void media_playback_decodes_speech_and_conceals_a_gap(void **state)
 {
   struct fixture *f = *state;
   join(f);
-  struct hx_ring *ring = hx_ring_create(64 * FRAME);
   /* silence while nobody has spoken */
-  assert_int_equal(cli_media_fill_playback(f->m, ring, FRAME), HX_OK);
   int16_t out[FRAME];
-  assert_int_equal(hx_ring_read(ring, out, FRAME), FRAME);
+  cli_media_render(f->m, out, FRAME);
   assert_true(rms(out, FRAME) == 0.0);
 
   double loudest = 0;
@@ -242,18 +240,15 @@ static void media_playback_decodes_speech_and_conceals_a_gap(void **state)
     size_t len = ben_packet(f, BEN_SSRC, pkt, sizeof pkt);
     if (i != 15) /* one packet lost on the way */
       assert_int_equal(cli_media_receive(f->m, pkt, len), HX_OK);
-    assert_int_equal(cli_media_fill_playback(f->m, ring, FRAME), HX_OK);
-    while (hx_ring_read(ring, out, FRAME) == FRAME) {
-      double r = rms(out, FRAME);
-      loudest = r > loudest ? r : loudest;
-    }
+    cli_media_render(f->m, out, FRAME);
+    double r = rms(out, FRAME);
+    loudest = r > loudest ? r : loudest;
   }
   struct cli_media_stats st;
   cli_media_get_stats(f->m, &st);
   assert_true(st.frames_decoded >= 20);
   assert_true(st.frames_concealed >= 1);
   assert_true(loudest > 3000);
-  hx_ring_destroy(ring);
 }
 
 static double energy(const int16_t *pcm, size_t n)
@@ -274,7 +269,6 @@ static void play_through(struct fixture *f, uint8_t (*pkts)[PROTO_RTP_MAX_PACKET
   assert_int_equal(cli_media_create(20, &m), HX_OK);
   assert_int_equal(cli_media_join(m, OUR_SSRC, f->up, f->down), HX_OK);
   assert_int_equal(cli_media_allow(m, BEN_SSRC), HX_OK);
-  struct hx_ring *ring = hx_ring_create(64 * FRAME);
   size_t played = 0;
   for (int i = 0; i < 30; i++) {
     uint8_t copy[PROTO_RTP_MAX_PACKET + PROTO_SRTP_TRAILER_MAX];
@@ -284,12 +278,12 @@ static void play_through(struct fixture *f, uint8_t (*pkts)[PROTO_RTP_MAX_PACKET
     }
     if (i == lose)
       continue;
-    assert_int_equal(cli_media_fill_playback(m, ring, lose >= 0 && i == lose + 1 ? 2 * FRAME : FRAME), HX_OK);
-    played += hx_ring_read(ring, out + played, 30 * FRAME - played);
+    size_t frames = lose >= 0 && i == lose + 1 ? 2 * FRAME : FRAME;
+    cli_media_render(m, out + played, frames);
+    played += frames;
   }
   assert_int_equal(played, 30 * FRAME);
   cli_media_get_stats(m, st);
-  hx_ring_destroy(ring);
   cli_media_destroy(m);
 }
 
@@ -394,24 +388,78 @@ static void media_transmit_modes_gate_what_is_sent(void **state)
   hx_ring_destroy(cap);
 }
 
-static void media_playback_fills_to_target_exactly_and_never_overflows(void **state)
+/* Stands in for announcements: each piece of "speech" is 1000 and the
+ * voices under it get half their level; counts the pieces asked for. */
+struct announcer {
+  size_t pieces;
+  int channels;
+};
+
+static float announce_constant(void *userdata, int16_t *frame, size_t n, int channels)
+{
+  struct announcer *a = userdata;
+  a->pieces++;
+  a->channels = channels;
+  for (size_t i = 0; i < n * (size_t)channels; i++) {
+    assert_int_equal(frame[i], 0); /* it comes as silence */
+    frame[i] = 1000;
+  }
+  return 0.5f;
+}
+
+static void media_announcements_are_mixed_ahead_and_over_the_voices(void **state)
 {
   struct fixture *f = *state;
-  struct hx_ring *ring = hx_ring_create(4 * FRAME);
-  int16_t taken[FRAME];
-  assert_int_equal(cli_media_fill_playback(f->m, ring, FRAME + 480), HX_OK);
-  assert_int_equal(hx_ring_readable(ring), FRAME + 480);
-  /* A device takes a period; the ring is topped up to the target again,
-   * from what is left of the last mixed frame and then a new one. */
-  assert_int_equal(hx_ring_read(ring, taken, 300), 300);
-  assert_int_equal(cli_media_fill_playback(f->m, ring, FRAME + 480), HX_OK);
-  assert_int_equal(hx_ring_readable(ring), FRAME + 480);
-  assert_int_equal(hx_ring_read(ring, taken, FRAME), FRAME);
-  assert_int_equal(cli_media_fill_playback(f->m, ring, FRAME + 480), HX_OK);
-  assert_int_equal(hx_ring_readable(ring), FRAME + 480);
-  assert_int_equal(cli_media_fill_playback(f->m, ring, 100 * FRAME), HX_OK);
-  assert_int_equal(hx_ring_readable(ring), hx_ring_capacity(ring));
-  hx_ring_destroy(ring);
+  struct announcer an = {0};
+  cli_media_set_post_mix(f->m, announce_constant, &an);
+  /* Nothing mixed ahead yet: the device still gets its period, short of
+   * announcements, and the loop learns it ran short. */
+  int16_t out[FRAME];
+  cli_media_render(f->m, out, 120);
+  assert_int_equal(out[0], 0);
+  assert_int_equal(cli_media_overlay_short(f->m), 120);
+  /* Mixed ahead in 2.5 ms pieces, up to the target and no further. */
+  assert_int_equal(cli_media_fill_overlay(f->m, 300), HX_OK);
+  assert_int_equal(an.pieces, 3);
+  assert_int_equal(cli_media_fill_overlay(f->m, 300), HX_OK);
+  assert_int_equal(an.pieces, 3);
+  /* A device period that is no whole number of pieces gets each sample
+   * once: 300 frames take the three pieces, the last one only in part. */
+  cli_media_render(f->m, out, 300);
+  for (size_t i = 0; i < 300; i++)
+    assert_int_equal(out[i], 1000);
+  assert_int_equal(cli_media_overlay_short(f->m), 120);
+  cli_media_render(f->m, out, 60);
+  assert_int_equal(out[0], 1000);
+  assert_int_equal(cli_media_overlay_short(f->m), 120);
+  cli_media_render(f->m, out, 1);
+  assert_int_equal(cli_media_overlay_short(f->m), 240);
+}
+
+static void media_voices_play_under_the_announcements_gain(void **state)
+{
+  struct fixture *f = *state;
+  join(f);
+  static int16_t plain[30 * FRAME], ducked[30 * FRAME];
+  struct announcer an = {0};
+  for (int i = 0; i < 30; i++) {
+    uint8_t pkt[PROTO_RTP_MAX_PACKET + PROTO_SRTP_TRAILER_MAX];
+    size_t len = ben_packet(f, BEN_SSRC, pkt, sizeof pkt);
+    assert_int_equal(cli_media_receive(f->m, pkt, len), HX_OK);
+    if (i == 15)
+      cli_media_set_post_mix(f->m, announce_constant, &an);
+    cli_media_fill_overlay(f->m, FRAME);
+    cli_media_render(f->m, i < 15 ? plain + i * FRAME : ducked + (i - 15) * FRAME, FRAME);
+  }
+  /* Past the first piece's ramp, the tone is at half its level around the
+   * announcement's 1000. */
+  double before = rms(plain + 10 * FRAME, 5 * FRAME);
+  for (size_t i = 5 * FRAME; i < 15 * FRAME; i++)
+    ducked[i] = (int16_t)(ducked[i] - 1000);
+  double after = rms(ducked + 5 * FRAME, 10 * FRAME);
+  print_message("tone %.0f rms alone, %.0f under the announcement\n", before, after);
+  assert_true(before > 3000);
+  assert_true(after > before * 0.4 && after < before * 0.6);
 }
 
 static void media_speakers_are_bounded_and_forgotten(void **state)
@@ -431,6 +479,17 @@ static void media_speakers_are_bounded_and_forgotten(void **state)
   cli_media_leave(f->m);
   assert_int_equal(cli_media_speaker_packets(f->m, BEN_SSRC, &packets), HX_ERR_NOT_FOUND);
   assert_false(cli_media_joined(f->m));
+  /* Full rooms one after another: each room's speakers are freed once the
+   * render thread has let go of them (its next period), so the slots
+   * never run out. */
+  int16_t out[FRAME];
+  for (int room = 0; room < 3; room++) {
+    cli_media_render(f->m, out, 120);
+    join(f);
+    for (uint32_t s = 1; s < CLI_MEDIA_MAX_SPEAKERS; s++)
+      assert_int_equal(cli_media_allow(f->m, 1000 + s), HX_OK);
+    cli_media_leave(f->m);
+  }
 }
 
 #define ADA_SSRC 102u
@@ -482,7 +541,6 @@ static void play_two_speakers(struct fixture *f, float ben_pan, float ada_pan, i
   assert_int_equal(cli_media_set_pan(f->m, ADA_SSRC, ada_pan), HX_OK);
   struct aud_encoder *ada_enc = NULL;
   assert_int_equal(aud_encoder_create(20, AUD_DEFAULT_BITRATE, &ada_enc), HX_OK);
-  struct hx_ring *ring = hx_ring_create(64 * FRAME * 2);
   size_t played = 0;
   for (uint16_t i = 0; i < STEREO_FRAMES; i++) {
     uint8_t pkt[PROTO_RTP_MAX_PACKET + PROTO_SRTP_TRAILER_MAX];
@@ -490,13 +548,10 @@ static void play_two_speakers(struct fixture *f, float ben_pan, float ada_pan, i
     assert_int_equal(cli_media_receive(f->m, pkt, len), HX_OK);
     len = tone_packet(f, ada_enc, ADA_SSRC, i, 1000.0, pkt, sizeof pkt);
     assert_int_equal(cli_media_receive(f->m, pkt, len), HX_OK);
-    assert_int_equal(cli_media_fill_playback(f->m, ring, FRAME), HX_OK);
-    /* Whole stereo frames only: an even count of samples every time. */
-    assert_int_equal(hx_ring_readable(ring) % 2, 0);
-    played += hx_ring_read(ring, out + played, (size_t)STEREO_FRAMES * FRAME * 2 - played);
+    cli_media_render(f->m, out + played, FRAME);
+    played += FRAME * 2;
   }
   assert_int_equal(played, (size_t)STEREO_FRAMES * FRAME * 2);
-  hx_ring_destroy(ring);
   aud_encoder_destroy(ada_enc);
 }
 
@@ -551,16 +606,20 @@ static void media_pan_and_channels_refuse_bad_values(void **state)
   assert_true(pan == -1.0f);
 }
 
-static void media_stereo_fills_to_target_in_whole_pairs(void **state)
+static void media_stereo_announcements_come_in_whole_pairs(void **state)
 {
   struct fixture *f = *state;
   assert_int_equal(cli_media_set_channels(f->m, 2), HX_OK);
-  struct hx_ring *ring = hx_ring_create(4 * FRAME * 2);
-  assert_int_equal(cli_media_fill_playback(f->m, ring, FRAME + 480), HX_OK);
-  assert_int_equal(hx_ring_readable(ring), (FRAME + 480) * 2);
-  assert_int_equal(cli_media_fill_playback(f->m, ring, 100 * FRAME), HX_OK);
-  assert_int_equal(hx_ring_readable(ring), hx_ring_capacity(ring));
-  hx_ring_destroy(ring);
+  struct announcer an = {0};
+  cli_media_set_post_mix(f->m, announce_constant, &an);
+  assert_int_equal(cli_media_fill_overlay(f->m, 240), HX_OK);
+  assert_int_equal(an.pieces, 2);
+  assert_int_equal(an.channels, 2);
+  int16_t out[240 * 2];
+  cli_media_render(f->m, out, 240);
+  for (size_t i = 0; i < 240 * 2; i++)
+    assert_int_equal(out[i], 1000);
+  assert_int_equal(cli_media_overlay_short(f->m), 0);
 }
 
 static void media_stats_line_names_every_counter(void **state)
@@ -589,13 +648,14 @@ int main(void)
       T(media_reports_loss_per_speaker_from_sequence_gaps),
       T(media_loss_events_set_the_highest_figure_of_the_last_5_s),
       T(media_transmit_modes_gate_what_is_sent),
-      T(media_playback_fills_to_target_exactly_and_never_overflows),
+      T(media_announcements_are_mixed_ahead_and_over_the_voices),
+      T(media_voices_play_under_the_announcements_gain),
       T(media_speakers_are_bounded_and_forgotten),
       T(media_stats_line_names_every_counter),
       T(media_stereo_puts_two_speakers_on_their_own_sides),
       T(media_stereo_middle_is_equal_in_both_channels),
       T(media_pan_and_channels_refuse_bad_values),
-      T(media_stereo_fills_to_target_in_whole_pairs),
+      T(media_stereo_announcements_come_in_whole_pairs),
   };
 #undef T
   return cmocka_run_group_tests(tests, NULL, NULL);
