@@ -41,7 +41,7 @@ struct cli_audio_pa {
   bool initialised;      /* Pa_Initialize succeeded; Pa_Terminate owed */
   bool started;
   size_t output_latency;
-  int out_channels; /* 2: interleaved stereo from the playback ring */
+  int out_channels; /* 2: the render function fills interleaved stereo */
   void (*wake)(void *userdata); /* NULL: none; only signals, so callback-safe */
   void *wake_userdata;
 };

@@ -115,9 +115,9 @@ static void file_device_loops_input_file_to_output_file_in_real_time(void **stat
   struct hx_ring *play = player.ring;
   assert_int_equal(cli_audio_output_latency_samples(a), 0);
 
-  /* A cushion in the playback ring, as the client keeps one, so a test
-   * thread held up for a few periods on a busy machine does not starve the
-   * output in the middle of the ramp. */
+  /* A cushion in the test's ring, so a test thread held up for a few
+   * periods on a busy machine does not starve the output in the middle of
+   * the ramp. */
   int16_t cushion[960] = {0};
   assert_int_equal(hx_ring_write(play, cushion, 960), 960);
   uint64_t t0 = hx_clock_ns();

@@ -1,5 +1,6 @@
-/* The playback ring's fill level: up a step at each underrun, down a
- * smaller step after each quiet spell, within its bounds. */
+/* How far ahead the loop mixes speech and earcons: up a step each time
+ * the output found them short, down a smaller step after each quiet
+ * spell, within its bounds. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
