@@ -377,6 +377,7 @@ static void pump_audio(struct app *a)
                            uv_now(&a->loop)))
     hx_log(HX_LOG_INFO, "app", "announcements ran %s; keeping %zu samples ready now",
            a->overlay_ready.level > was ? "short" : "steady", a->overlay_ready.level);
+  cli_audio_keep_up(a->audio, uv_now(&a->loop));
 }
 
 /* Audio thread: what plays now (cli_media_render). */

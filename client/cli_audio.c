@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "cli_audio_impl.h"
+#include "cli_devqueue.h"
 #include "hx_err.h"
 #include "hx_ring.h"
 
@@ -24,6 +25,7 @@ struct cli_audio {
   struct cli_audio_pacer *pacer; /* owned; NULL when every direction uses PortAudio */
   int out_channels;              /* samples per frame the render function fills */
   bool pa_output;                /* PortAudio plays (else the pacer or nothing) */
+  struct cli_devqueue queue;     /* how much the PortAudio output keeps queued */
   enum state state;
 };
 
@@ -122,8 +124,10 @@ int cli_audio_start(struct cli_audio *a)
     if (rc != HX_OK && a->pa)
       cli_audio_pa_stop(a->pa);
   }
-  if (rc == HX_OK)
+  if (rc == HX_OK) {
+    cli_devqueue_init(&a->queue);
     a->state = STATE_STARTED;
+  }
   return rc;
 }
 
@@ -157,6 +161,14 @@ struct hx_ring *cli_audio_capture_ring(struct cli_audio *a) { return a->capture;
 size_t cli_audio_playback_period(const struct cli_audio *a)
 {
   return a->pa && a->pa_output ? CLI_AUDIO_DEVICE_PERIOD : CLI_AUDIO_PACER_PERIOD;
+}
+
+void cli_audio_keep_up(struct cli_audio *a, uint64_t now_ms)
+{
+  if (!a || !a->pa || !a->pa_output || a->state != STATE_STARTED)
+    return;
+  if (cli_devqueue_update(&a->queue, cli_audio_pa_underflows(a->pa), now_ms))
+    cli_audio_pa_requeue(a->pa, a->queue.periods);
 }
 
 size_t cli_audio_output_latency_samples(const struct cli_audio *a)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli_audio_impl.h"
+#include "cli_devqueue.h"
 #include "hx_err.h"
 #include "hx_log.h"
 #include "hx_ring.h"
@@ -21,12 +22,13 @@
 
 #define LOG_MODULE "audio"
 #define HINT "try --list-devices, or --no-audio to join without sound"
-/* Three periods (7.5 ms) queued in the device each way. The output
- * callback mixes at the moment it is called, so this is all the output
- * buffering there is. Two periods measured 2-3 ms lower but ran out about
- * twice as often on a busy machine (scripts/bench stability). PortAudio
- * rounds it up to what the device can do. */
-#define DEVICE_LATENCY_S (3.0 * CLI_AUDIO_DEVICE_PERIOD / CLI_AUDIO_RATE)
+/* Three periods (7.5 ms) queued in the device each way to start with. The
+ * output callback mixes at the moment it is called, so this is all the
+ * output buffering there is. Two periods measured 2-3 ms lower but ran out
+ * about twice as often on a busy machine (scripts/bench stability); where
+ * three still run out, the output is reopened with more (cli_devqueue.h).
+ * PortAudio rounds it up to what the device can do. */
+#define DEVICE_LATENCY_S(periods) ((double)(periods) * CLI_AUDIO_DEVICE_PERIOD / CLI_AUDIO_RATE)
 
 struct cli_audio_pa {
   PaStream *in_stream;      /* owned; NULL when capture is not ours */
@@ -38,6 +40,7 @@ struct cli_audio_pa {
   atomic_ulong dropped;    /* captured samples the full capture ring refused */
   atomic_ulong overflows;  /* times the device lost input before we read it */
   atomic_ulong underflows; /* times the device ran out of output to play */
+  PaStreamParameters out_params; /* what the output was opened with */
   bool initialised;      /* Pa_Initialize succeeded; Pa_Terminate owed */
   bool started;
   size_t output_latency;
@@ -180,7 +183,7 @@ static int resolve_device(const char *name, bool input, int channels,
       .device = dev,
       .channelCount = channels,
       .sampleFormat = paInt16,
-      .suggestedLatency = DEVICE_LATENCY_S,
+      .suggestedLatency = DEVICE_LATENCY_S(CLI_DEVQUEUE_START_PERIODS),
       .hostApiSpecificStreamInfo = NULL,
   };
   PaError e = channels > channels_for(info, input)
@@ -194,6 +197,23 @@ static int resolve_device(const char *name, bool input, int channels,
     return HX_ERR_DEVICE;
   }
   return HX_OK;
+}
+
+static PaError pa_open(struct cli_audio_pa *pa, PaStream **stream, bool input,
+                       const PaStreamParameters *params)
+{
+  /* 2.5 ms a callback whatever the codec frame, the piece the client
+   * mixes in: a larger buffer is only latency. */
+  return Pa_OpenStream(stream, input ? params : NULL, input ? NULL : params, CLI_AUDIO_RATE,
+                       CLI_AUDIO_DEVICE_PERIOD, paNoFlag,
+                       input ? input_callback : output_callback, pa);
+}
+
+static void note_output_latency(struct cli_audio_pa *pa)
+{
+  const PaStreamInfo *si = pa->out_stream ? Pa_GetStreamInfo(pa->out_stream) : NULL;
+  if (si && si->outputLatency > 0)
+    pa->output_latency = (size_t)(si->outputLatency * CLI_AUDIO_RATE + 0.5);
 }
 
 static int open_stream(struct cli_audio_pa *pa, const char *name, bool input,
@@ -212,13 +232,10 @@ static int open_stream(struct cli_audio_pa *pa, const char *name, bool input,
   }
   if (rc != HX_OK)
     return rc;
-  /* 2.5 ms a callback whatever the codec frame, the piece the client
-   * mixes in: a larger buffer is only latency. */
-  unsigned long per_buffer = CLI_AUDIO_DEVICE_PERIOD;
   PaStream **stream = input ? &pa->in_stream : &pa->out_stream;
-  PaError e = Pa_OpenStream(stream, input ? &params : NULL, input ? NULL : &params,
-                            CLI_AUDIO_RATE, per_buffer, paNoFlag,
-                            input ? input_callback : output_callback, pa);
+  PaError e = pa_open(pa, stream, input, &params);
+  if (e == paNoError && !input)
+    pa->out_params = params;
   if (e != paNoError) {
     *stream = NULL;
     snprintf(err, err_cap, "cannot open audio %s \"%s\": %s; " HINT, input ? "input" : "output",
@@ -268,9 +285,8 @@ int cli_audio_pa_open(const char *input, bool want_input, const char *output, bo
     cli_audio_pa_close(pa);
     return rc;
   }
+  note_output_latency(pa);
   const PaStreamInfo *si = pa->out_stream ? Pa_GetStreamInfo(pa->out_stream) : NULL;
-  if (si && si->outputLatency > 0)
-    pa->output_latency = (size_t)(si->outputLatency * CLI_AUDIO_RATE + 0.5);
   const PaStreamInfo *ci = pa->in_stream ? Pa_GetStreamInfo(pa->in_stream) : NULL;
   hx_log(HX_LOG_INFO, LOG_MODULE, "sound device latency: input %.1f ms, output %.1f ms",
          ci ? ci->inputLatency * 1000 : 0.0, si ? si->outputLatency * 1000 : 0.0);
@@ -310,6 +326,48 @@ int cli_audio_pa_stop(struct cli_audio_pa *pa)
     hx_log(HX_LOG_WARN, LOG_MODULE, "cannot stop audio stream: %s", Pa_GetErrorText(e));
     return HX_ERR_DEVICE;
   }
+  return HX_OK;
+}
+
+unsigned long cli_audio_pa_underflows(const struct cli_audio_pa *pa)
+{
+  return atomic_load_explicit(&pa->underflows, memory_order_relaxed);
+}
+
+int cli_audio_pa_requeue(struct cli_audio_pa *pa, unsigned periods)
+{
+  if (!pa->out_stream || !pa->started)
+    return HX_ERR_STATE;
+  double was = pa->out_params.suggestedLatency;
+  /* Abort, not stop: what is queued is a few milliseconds, and waiting for
+   * it to play only lengthens the hole. */
+  Pa_AbortStream(pa->out_stream);
+  Pa_CloseStream(pa->out_stream);
+  pa->out_stream = NULL;
+  pa->out_params.suggestedLatency = DEVICE_LATENCY_S(periods);
+  PaError e = pa_open(pa, &pa->out_stream, false, &pa->out_params);
+  if (e != paNoError) {
+    /* The device would not take more: carry on with what worked. */
+    hx_log(HX_LOG_WARN, LOG_MODULE, "cannot reopen the audio output with %.1f ms queued: %s",
+           pa->out_params.suggestedLatency * 1000, Pa_GetErrorText(e));
+    pa->out_params.suggestedLatency = was;
+    e = pa_open(pa, &pa->out_stream, false, &pa->out_params);
+  }
+  if (e == paNoError)
+    e = Pa_StartStream(pa->out_stream);
+  if (e != paNoError) {
+    hx_log(HX_LOG_ERROR, LOG_MODULE, "lost the audio output while reopening it: %s",
+           Pa_GetErrorText(e));
+    if (pa->out_stream)
+      Pa_CloseStream(pa->out_stream);
+    pa->out_stream = NULL;
+    return HX_ERR_DEVICE;
+  }
+  note_output_latency(pa);
+  const PaStreamInfo *si = Pa_GetStreamInfo(pa->out_stream);
+  hx_log(HX_LOG_INFO, LOG_MODULE,
+         "the sound device kept running out of output: it now keeps %.1f ms queued (was %.1f ms)",
+         si ? si->outputLatency * 1000 : pa->out_params.suggestedLatency * 1000, was * 1000);
   return HX_OK;
 }
 

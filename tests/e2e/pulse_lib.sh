@@ -82,3 +82,44 @@ split_probe() {
   sox -q "$1" "$2" remix 1
   sox -q "$1" "$3" remix 2
 }
+
+# devices_call BEN_SINK BEN_SCRIPT ADA_SCRIPT [BEN_OPTION...]: the call the
+# device tests share. Ada's speech goes to $T/ada.wav; a PulseAudio daemon
+# and a server start; then Ben joins on PortAudio's default devices,
+# playing into BEN_SINK with a silent microphone, and Ada, whose
+# microphone hears what is played into mouth_a. Each runs the client
+# script given (printf format). Sets BEN and ADA.
+devices_call() {
+  local sink=$1 ben_script=$2 ada_script=$3
+  shift 3
+  speech "$T/ada.wav" 0.2 en "The quick brown fox jumps over the lazy dog. Hearth carries every voice."
+  start_pulse
+  start_server
+  # ALSA loads its PulseAudio plugin with dlopen and unloads it on exit, so
+  # under LeakSanitizer the plugin's own leaks show up from an unknown
+  # module; the slow unwinder walks on into libasound, where tests/lsan.supp
+  # names them. Other builds ignore the variable.
+  export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
+  PULSE_SINK=$sink PULSE_SOURCE=quiet_b.monitor start_client Ben "$@" \
+    --script "$(script "$ben_script")"
+  BEN=$LAST_PID
+  wait_for "$T/Ben.out" 'You joined Lobby' 10
+  PULSE_SINK=sink_a PULSE_SOURCE=mouth_a.monitor start_client Ada --script "$(script "$ada_script")"
+  ADA=$LAST_PID
+  wait_for "$T/Ada.out" 'You joined Lobby\. 2 people here\.' 10
+  wait_for "$T/Ben.out" '^Ada joined Lobby' 10
+}
+
+# ada_speaks_into FILE [SINK]: records SINK (probe by default) into FILE
+# while Ada's speech is played into mouth_a, then waits for both clients
+# of devices_call to leave and stops the daemon.
+ada_speaks_into() {
+  record_probe "$1" "${2:-probe}"
+  sleep 1
+  paplay --device=mouth_a "$T/ada.wav" || fail "paplay could not play into mouth_a: $(tail -n 3 "$T/pulse.log")"
+  sleep 1.5
+  stop_record
+  wait_exit "$ADA" 15
+  wait_exit "$BEN" 15
+  stop_pulse
+}

@@ -6,18 +6,10 @@
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/pulse_lib.sh"
 
-speech "$T/ada.wav" 0.2 en "The quick brown fox jumps over the lazy dog. Hearth carries every voice."
-start_pulse
-start_server
-
-# ALSA loads its PulseAudio plugin with dlopen and unloads it on exit, so
-# under LeakSanitizer the plugin's own leaks show up from an unknown module;
-# the slow unwinder walks on into libasound, where tests/lsan.supp names
-# them. Other builds ignore the variable.
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
+devices_call ear_b '/wait 13\n/stats\n/quit\n' '/wait 10\n/quit\n'
 
 # With a sound system running, --list-devices names the default input and
-# output that the clients below use.
+# output that the clients use.
 "$HEARTH" --list-devices >"$T/devices.out" 2>"$T/devices.err" ||
   fail "hearth --list-devices exited with status $?: $(cat "$T/devices.err")"
 grep -Eq '^[0-9]+: .*\[default input\]' "$T/devices.out" &&
@@ -26,24 +18,7 @@ grep -Eq '^[0-9]+: .*\[default input\]' "$T/devices.out" &&
 echo "hearth --list-devices:"
 cat "$T/devices.out"
 
-PULSE_SINK=ear_b PULSE_SOURCE=quiet_b.monitor start_client Ben \
-  --script "$(script '/wait 11\n/stats\n/quit\n')"
-BEN=$LAST_PID
-wait_for "$T/Ben.out" 'You joined Lobby' 10
-PULSE_SINK=sink_a PULSE_SOURCE=mouth_a.monitor start_client Ada \
-  --script "$(script '/wait 8\n/quit\n')"
-ADA=$LAST_PID
-wait_for "$T/Ada.out" 'You joined Lobby\. 2 people here\.' 10
-wait_for "$T/Ben.out" '^Ada joined Lobby' 10
-
-record_probe "$T/probe.wav"
-sleep 1
-paplay --device=mouth_a "$T/ada.wav" || fail "paplay could not play into mouth_a: $(tail -n 3 "$T/pulse.log")"
-sleep 1.5
-stop_record
-wait_exit "$ADA" 15
-wait_exit "$BEN" 15
-stop_pulse
+ada_speaks_into "$T/probe.wav"
 cat "$T/Ben.out"
 
 split_probe "$T/probe.wav" "$T/mouth.wav" "$T/ear.wav"

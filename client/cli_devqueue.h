@@ -1,0 +1,44 @@
+/* How much output the sound device keeps queued: as little as plays
+ * without running dry on this machine. It starts at
+ * CLI_DEVQUEUE_START_PERIODS device periods (7.5 ms); each time the device
+ * runs out of output on CLI_DEVQUEUE_LIMIT separate occasions within
+ * CLI_DEVQUEUE_WINDOW_MS, it asks for one period more, up to
+ * CLI_DEVQUEUE_MAX_PERIODS (20 ms). It never comes back down: the stream
+ * must be reopened for each change, a click every time, and a machine
+ * that was too busy once is likely to be again. Plain data, no I/O: main
+ * (loop) thread only. */
+#ifndef CLI_DEVQUEUE_H
+#define CLI_DEVQUEUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CLI_DEVQUEUE_START_PERIODS 3
+#define CLI_DEVQUEUE_MAX_PERIODS 8
+#define CLI_DEVQUEUE_LIMIT 3
+#define CLI_DEVQUEUE_WINDOW_MS 60000
+/* Running dry again within this long of the last time is the same stall
+ * (each late callback is flagged), not another occasion; and a stream just
+ * started or reopened settles this long before it counts. */
+#define CLI_DEVQUEUE_SAME_MS 1000
+
+/* Embedded by value (nothing to allocate); fields are the module's. */
+struct cli_devqueue {
+  unsigned periods;            /* periods to keep queued now */
+  unsigned long seen;          /* the device's running count at the last look */
+  uint64_t at[CLI_DEVQUEUE_LIMIT]; /* when the recent occasions began, ms */
+  unsigned occasions;          /* how many of at[] are in use */
+  bool dry_before;             /* last_dry holds a time */
+  uint64_t last_dry;           /* ms: the device last ran dry (what counted) */
+  bool restarted;              /* the stream (re)started since the last look */
+  uint64_t counts_from;        /* ms: running dry before this is settling */
+};
+
+void cli_devqueue_init(struct cli_devqueue *q);
+/* After each look at the device: underflows is its running count of
+ * callbacks that found the output run dry, now_ms any monotonic clock in
+ * ms. True when q->periods grew: the caller reopens the stream with it
+ * (and keeps counting on from the same running count). */
+bool cli_devqueue_update(struct cli_devqueue *q, unsigned long underflows, uint64_t now_ms);
+
+#endif
