@@ -27,12 +27,15 @@ wait_exit "$ADA" 30
 wait_exit "$BEN" 30
 wait_exit "$CLEO" 30
 
-# Where Ben's note is in Cleo's recording: the first unbroken run of 50 ms
-# steps in which 440 Hz is louder than -30 dBFS (speech has some 440 Hz
-# too, but never for long).
+# Where Ben's note is in Cleo's recording: from the first 50 ms step in
+# which 440 Hz is louder than -30 dBFS to the first 150 ms without it
+# (speech has some 440 Hz too, but never for long). Not the first step
+# without it: a packet of the note concealed on a loaded machine breaks
+# the tone's phase for one step, and this test is about turns.
 "$HXWAV" tone "$T/cleo.wav" 440 0.05 >"$T/note.txt"
-read -r note_start note_end < <(awk '$2 > -30 && e == "" { if (s == "") s = $1; next }
-  s != "" && e == "" { e = $1 } END { print s, e }' "$T/note.txt")
+read -r note_start note_end < <(awk '$2 > -30 { if (s == "") s = $1; quiet = 0; next }
+  s != "" && e == "" { if (quiet++ == 0) from = $1; if (quiet == 3) e = from }
+  END { print s, e }' "$T/note.txt")
 [ -n "$note_start" ] || fail "Cleo did not hear Ben's note"
 echo "Ben's note in Cleo's recording: ${note_start}s..${note_end}s"
 awk -v s="$note_start" -v e="$note_end" 'BEGIN { exit !(e - s > 5.0) }' ||
