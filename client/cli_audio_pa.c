@@ -22,12 +22,12 @@
 
 #define LOG_MODULE "audio"
 #define HINT "try --list-devices, or --no-audio to join without sound"
-/* Three periods (7.5 ms) queued in the device each way to start with. The
+/* Two periods (5 ms) queued in the device each way to start with. The
  * output callback mixes at the moment it is called, so this is all the
- * output buffering there is. Two periods measured 2-3 ms lower but ran out
- * about twice as often on a busy machine (scripts/bench stability); where
- * three still run out, the output is reopened with more (cli_devqueue.h).
- * PortAudio rounds it up to what the device can do. */
+ * output buffering there is. Three measured 2.5 ms more mouth to ear; two
+ * run out more often on a busy machine, and where they do, the output is
+ * reopened with more (cli_devqueue.h). PortAudio rounds it up to what the
+ * device can do. */
 #define DEVICE_LATENCY_S(periods) ((double)(periods) * CLI_AUDIO_DEVICE_PERIOD / CLI_AUDIO_RATE)
 
 struct cli_audio_pa {

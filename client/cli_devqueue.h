@@ -1,6 +1,6 @@
 /* How much output the sound device keeps queued: as little as plays
  * without running dry on this machine. It starts at
- * CLI_DEVQUEUE_START_PERIODS device periods (7.5 ms); each time the device
+ * CLI_DEVQUEUE_START_PERIODS device periods (5 ms); each time the device
  * runs out of output on CLI_DEVQUEUE_LIMIT separate occasions within
  * CLI_DEVQUEUE_WINDOW_MS, it asks for one period more, up to
  * CLI_DEVQUEUE_MAX_PERIODS (20 ms). It never comes back down: the stream
@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define CLI_DEVQUEUE_START_PERIODS 3
+#define CLI_DEVQUEUE_START_PERIODS 2
 #define CLI_DEVQUEUE_MAX_PERIODS 8
 #define CLI_DEVQUEUE_LIMIT 3
 #define CLI_DEVQUEUE_WINDOW_MS 60000

@@ -55,6 +55,10 @@
 /* Delay is adjusted only this far into a run of non-voice packets: a pause
  * between phrases, not the gap inside a word, so speech keeps its rhythm. */
 #define JITTER_PAUSE_SAMPLES 4800
+/* Our pulls behind the clock count as lag once they have stayed behind
+ * this long: a late pull is caught up on within the device's queue (20 ms
+ * at most, cli_devqueue.h), lost time never is. */
+#define JITTER_LAG_HOLD (4 * AUD_JITTER_UNIT)
 /* Opus conceals and recovers in whole 2.5 ms steps. */
 #define JITTER_CONCEAL_STEP 120
 
@@ -63,6 +67,7 @@ struct slot {
   bool voice;
   uint32_t ts;
   uint32_t span;
+  uint32_t arrival;
   size_t len;
   uint8_t data[AUD_MAX_PACKET];
 };
@@ -80,7 +85,18 @@ struct aud_jitter {
   uint32_t quiet;   /* samples of non-voice packets played in a row */
   uint32_t pull_now; /* receiver clock at the last get */
   uint32_t pull_pos; /* sender sample heard at pull_now */
-  /* Headroom of arrivals (timestamp minus playout point, in samples). */
+  uint32_t pull_queued; /* what the caller held then */
+  uint32_t given;    /* samples handed out, all told (wraps) */
+  bool paced;        /* pace_now and pace_out are from an earlier get */
+  uint32_t pace_now; /* receiver clock at the last get */
+  uint32_t pace_out; /* samples the caller had played by then */
+  int32_t lag;       /* how far the pulls have fallen behind the clock */
+  int32_t lag_then;  /* lag at lag_at */
+  uint32_t lag_at;   /* receiver clock when lag was last compared */
+  int32_t lag_seen;  /* lag the headroom figures have been moved by */
+  int32_t known;     /* delay known to be spare: cut without waiting */
+  /* Headroom of packets played: how long before it was needed each one
+   * arrived, in samples. */
   int32_t win_min;
   int32_t win_second; /* the second smallest, once win_n >= 2 */
   unsigned win_n;
@@ -92,6 +108,7 @@ struct aud_jitter {
   unsigned history_n;
   int32_t drain;      /* headroom the recent drift drains (measure_drain) */
   unsigned spare_run; /* windows in a row with spare headroom */
+  unsigned windows;   /* complete windows since the last resync */
   uint32_t span_seen; /* span of the last packet stored */
   bool lossy;         /* packets are being lost: keep one more for its FEC */
   struct aud_jitter_stats stats;
@@ -130,6 +147,8 @@ static void resync(struct aud_jitter *j, uint32_t ts)
   j->history_n = 0;
   j->drain = 0;
   j->spare_run = 0;
+  j->known = 0;
+  j->windows = 0;
   j->stats.resyncs++;
 }
 
@@ -204,7 +223,11 @@ static void note_headroom(struct aud_jitter *j, int32_t h, uint32_t now)
     j->have_last = true;
     j->history[j->history_n % JITTER_HISTORY] = j->win_min;
     j->history_at[j->history_n++ % JITTER_HISTORY] = now;
-    j->spare_run = j->win_min >= floor_headroom(j) + AUD_JITTER_STEP ? j->spare_run + 1 : 0;
+    /* The delay a stream starts with hangs on when its first packet
+     * happened to come; its first window is the first real measure. */
+    bool spare = j->win_min >= floor_headroom(j) + AUD_JITTER_STEP;
+    j->spare_run = !spare ? 0 : j->windows == 0 ? JITTER_SPARE_RUN : j->spare_run + 1;
+    j->windows++;
     j->drain = measure_drain(j);
     j->win_n = 0;
   }
@@ -219,11 +242,10 @@ static int32_t recent_min(const struct aud_jitter *j)
 }
 
 /* The same, leaving out the one smallest of each window: what the pause
- * is padded for. When the whole machine stalls, one packet is read late
- * while the pulls that need it are held up as long, so it still plays in
- * time; its headroom says nothing of the network, and padding for it
- * added as much delay as the stall lasted. A slow clock or a slower path
- * lowers every arrival, the second smallest too. */
+ * is padded for. One arrival held up (a busy sender, a hiccup on the
+ * path) says nothing of the clocks, and padding for each one ratcheted
+ * the delay up a step at a time. A slow clock or a slower path lowers
+ * every arrival, the second smallest too. */
 static int32_t recent_second(const struct aud_jitter *j)
 {
   return j->win_n > 1 && j->win_second < j->last_second ? j->win_second : j->last_second;
@@ -242,8 +264,15 @@ static int32_t pad_below(const struct aud_jitter *j)
  * sender's drift will drain kept back. */
 static bool has_spare(const struct aud_jitter *j)
 {
-  return j->spare_run >= JITTER_SPARE_RUN &&
-         recent_min(j) >= floor_headroom(j) + AUD_JITTER_STEP + j->drain;
+  bool shown = j->spare_run >= JITTER_SPARE_RUN || j->known >= AUD_JITTER_STEP;
+  return shown && recent_min(j) >= floor_headroom(j) + AUD_JITTER_STEP + j->drain;
+}
+
+static void cut_step(struct aud_jitter *j)
+{
+  shift_headroom(j, -(int32_t)AUD_JITTER_STEP);
+  j->known = j->known > AUD_JITTER_STEP ? j->known - AUD_JITTER_STEP : 0;
+  j->stats.shrunk++;
 }
 
 /* An arrival after (or right at) its playout time shows the network's
@@ -329,10 +358,10 @@ int aud_jitter_put(struct aud_jitter *j, const uint8_t *payload, size_t len, uin
   free_slot->voice = voice;
   free_slot->ts = timestamp;
   free_slot->span = span;
+  free_slot->arrival = now;
   free_slot->len = len;
   memcpy(free_slot->data, payload, len);
   j->span_seen = span;
-  note_headroom(j, h, now);
   return HX_OK;
 }
 
@@ -383,6 +412,18 @@ static int give_packet(struct aud_jitter *j, struct slot *s, struct aud_jitter_o
   out->timestamp = j->play_ts;
   out->skip = (uint32_t)ts_diff(j->play_ts, s->ts);
   out->span = s->span - out->skip;
+  /* Its headroom: how long before its first sample was needed it came,
+   * less any lag of the pulls not yet counted (see note_pace). */
+  int32_t needed = (int32_t)(j->pull_now + j->pull_queued - out->skip - s->arrival);
+  int32_t headroom = needed - (j->lag - j->lag_seen);
+  note_headroom(j, headroom, j->pull_now);
+  /* Units held for it that it did not need (it came a little late, not
+   * a unit late) are spare at once: no later window has to show them. */
+  if (j->holds > 0 && headroom > floor_headroom(j)) {
+    int32_t over = headroom - floor_headroom(j);
+    int32_t held = (int32_t)(j->holds * AUD_JITTER_UNIT);
+    j->known += over < held ? over : held;
+  }
   out->len = s->len;
   memcpy(out->data, s->data, s->len);
   j->play_ts = s->ts + s->span;
@@ -437,8 +478,7 @@ static int idle_step(struct aud_jitter *j, struct aud_jitter_out *out)
    * packet is a better place for that, and DTX pauses are short. */
   if (has_spare(j)) {
     j->play_ts += 2 * AUD_JITTER_STEP;
-    shift_headroom(j, -(int32_t)AUD_JITTER_STEP);
-    j->stats.shrunk++;
+    cut_step(j);
   } else if (j->have_last && j->last_second < 0) {
     shift_headroom(j, AUD_JITTER_STEP);
     j->stats.inserted++;
@@ -449,12 +489,48 @@ static int idle_step(struct aud_jitter *j, struct aud_jitter_out *out)
   return give_silence(out, AUD_JITTER_STEP, true);
 }
 
-int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
-                   struct aud_jitter_out *out)
+/* Our own pulls falling behind the clock (the output stalled and lost
+ * that time, or its device runs slow) is delay the network did not add:
+ * every packet after it arrives that much earlier than it is needed. It
+ * is measured here, as the clock time between gets less the samples
+ * played in it. What has held for JITTER_LAG_HOLD moves every headroom
+ * figure at once, and may be cut in the next pause without waiting for
+ * windows to show it. Pulls ahead of the clock are not lag: they are
+ * taken as the new start. */
+static void note_pace(struct aud_jitter *j, uint32_t now, uint32_t queued)
 {
-  if (!j || !out)
-    return HX_ERR_INVALID;
+  uint32_t played = j->given - queued;
+  int32_t elapsed = (int32_t)(now - j->pace_now);
+  /* A long gap between gets: the caller stopped pulling this speaker. */
+  if (j->paced && elapsed >= 0 && elapsed <= AUD_JITTER_IDLE_SAMPLES) {
+    int32_t lag = j->lag + elapsed - (int32_t)(played - j->pace_out);
+    j->lag = lag < 0 ? 0 : lag;
+  } else {
+    j->lag_then = j->lag;
+    j->lag_at = now;
+  }
+  j->paced = true;
+  j->pace_now = now;
+  j->pace_out = played;
+  if ((int32_t)(now - j->lag_at) < JITTER_LAG_HOLD)
+    return;
+  int32_t lo = j->lag < j->lag_then ? j->lag : j->lag_then;
+  int32_t hi = j->lag < j->lag_then ? j->lag_then : j->lag;
+  int32_t delta = lo > j->lag_seen ? lo - j->lag_seen : hi < j->lag_seen ? hi - j->lag_seen : 0;
+  j->lag_then = j->lag;
+  j->lag_at = now;
+  if (delta == 0)
+    return;
+  shift_headroom(j, delta);
+  j->lag_seen += delta;
+  j->known = j->known + delta > 0 ? j->known + delta : 0;
+}
+
+static int get_piece(struct aud_jitter *j, uint32_t now, uint32_t queued,
+                     struct aud_jitter_out *out)
+{
   j->pull_now = now;
+  j->pull_queued = queued;
   j->pull_pos = j->play_ts - queued;
   out->skip = 0;
   out->len = 0;
@@ -493,8 +569,7 @@ int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
       /* Spare delay: skip a step of this pause (the rest of the packet
        * still plays), so a cut never overshoots the floor. */
       j->play_ts += AUD_JITTER_STEP;
-      shift_headroom(j, -(int32_t)AUD_JITTER_STEP);
-      j->stats.shrunk++;
+      cut_step(j);
       drop_passed(j);
       s = slot_at(j);
     } else if (recent_second(j) < pad_below(j)) {
@@ -539,6 +614,17 @@ int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
   out->kind = AUD_JITTER_LOST;
   out->span = AUD_JITTER_UNIT;
   return HX_ERR_AGAIN;
+}
+
+int aud_jitter_get(struct aud_jitter *j, uint32_t now, uint32_t queued,
+                   struct aud_jitter_out *out)
+{
+  if (!j || !out)
+    return HX_ERR_INVALID;
+  note_pace(j, now, queued);
+  int rc = get_piece(j, now, queued, out);
+  j->given += out->span;
+  return rc;
 }
 
 int aud_jitter_delay(const struct aud_jitter *j, uint32_t *samples)

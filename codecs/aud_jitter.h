@@ -10,12 +10,17 @@
  * for) grows the delay at once, in 2.5 ms steps, by what it lacked plus the
  * floor, so later packets as late as it play rather than being concealed
  * (the gap is concealed, the late packet is dropped, the next ones keep the
- * new delay). The smallest headroom seen
- * over each window of arrivals tells whether there is delay to spare (three
- * windows in a row a step above the floor of 5 ms) or too little (the
- * second smallest a step below it: one held-up arrival is not padded for); delay is removed or
- * added 2.5 ms at a time, only in packets the sender marked as non-voice
- * (RFC 6464 V flag), never speech. The same rule absorbs clock drift
+ * new delay). The smallest headroom (how long
+ * before it was needed a packet arrived) over each window of packets
+ * tells whether there is delay to spare (three windows in a row a step
+ * above the floor of 5 ms) or too little (the second smallest a step
+ * below it: one held-up arrival is not padded for). Delay whose cause is
+ * known is cut without waiting for three windows: what a stream's first
+ * window shows, what a unit held for a late packet was not needed for,
+ * and our own pulls falling behind the clock (an output stall that lost
+ * time, a slow device: measured from now and queued at each get, once it
+ * has held 40 ms). Delay is removed or added 2.5 ms at a time, only in
+ * packets the sender marked as non-voice (RFC 6464 V flag), never speech. The same rule absorbs clock drift
  * between sender and receiver: a fast sender fills the buffer and loses
  * steps of its pauses, a slow one empties it and gets silence inserted
  * inside its pauses, at the floor raised by what its drift will drain
@@ -71,7 +76,8 @@ struct aud_jitter_stats {
 int aud_jitter_create(struct aud_jitter **out);
 void aud_jitter_destroy(struct aud_jitter *j);
 /* Stores a payload of span samples (aud_opus_packet_samples) with its RTP
- * timestamp; voice is the sender's RFC 6464 V flag. HX_ERR_EXISTS for a
+ * timestamp; voice is the sender's RFC 6464 V flag; now is when it
+ * arrived, on the clock get is given. HX_ERR_EXISTS for a
  * duplicate, HX_ERR_AGAIN for a packet too late to play, HX_ERR_FULL when
  * all slots hold packets, HX_ERR_INVALID/HX_ERR_TOO_BIG for bad input; in
  * all these cases nothing changes. */

@@ -359,6 +359,137 @@ static void jitter_spare_delay_is_cut_in_pauses_never_in_speech(void **state)
   aud_jitter_destroy(j);
 }
 
+/* A stream of `frame`-sample packets pulled the way the client pulls: a
+ * 2.5 ms piece at a time as the clock reaches it, with the packets that
+ * have arrived by then put first. Packet n arrives at n * frame; packet
+ * late_at `late` samples after that, the first one `first_late` after
+ * and every later one `rest_late` after. Our pulls stop for `stall` samples at stall_at, then go on from
+ * where they were (our output lost that time) or, with catch_up, pull
+ * what they missed at once (they only ran late). Packets from
+ * voice_until on are a pause. */
+struct stream_run {
+  uint32_t frame, voice_until, late_at, late, first_late, rest_late, stall_at, stall;
+  bool catch_up;
+};
+
+#define STREAM_FRAMES 400
+
+struct stream_sim {
+  const struct stream_run *r;
+  struct aud_jitter *j;
+  uint32_t sent;  /* packets put */
+  uint32_t held;  /* samples taken but not yet played */
+  /* Delay (stored and held) just after packet n arrived on time. */
+  uint32_t delay[STREAM_FRAMES];
+};
+
+static uint32_t arrives(const struct stream_run *r, uint32_t n)
+{
+  return n * r->frame + (n == r->late_at ? r->late : 0) + (n == 0 ? r->first_late : r->rest_late);
+}
+
+static void pull_piece(struct stream_sim *m, uint32_t clock)
+{
+  const struct stream_run *r = m->r;
+  while (m->sent < STREAM_FRAMES && arrives(r, m->sent) <= clock) {
+    clock_now = arrives(r, m->sent);
+    assert_int_equal(put(m->j, m->sent * r->frame, r->frame, m->sent, m->sent < r->voice_until),
+                     HX_OK);
+    m->sent++;
+  }
+  for (; m->held < AUD_JITTER_STEP; m->held += out.span)
+    aud_jitter_get(m->j, clock, m->held, &out);
+  m->held -= AUD_JITTER_STEP;
+  uint32_t stored = 0;
+  aud_jitter_delay(m->j, &stored);
+  if (clock % r->frame == 0 && clock / r->frame < STREAM_FRAMES)
+    m->delay[clock / r->frame] = stored + m->held;
+}
+
+static void run_stream(struct stream_sim *m, const struct stream_run *r)
+{
+  m->r = r;
+  m->j = make();
+  m->sent = 0;
+  m->held = 0;
+  uint32_t end = (STREAM_FRAMES - 1) * r->frame;
+  for (uint32_t clock = 0; clock < end; clock += AUD_JITTER_STEP) {
+    if (clock == r->stall_at) {
+      clock += r->stall;
+      for (uint32_t k = 0; r->catch_up && k < r->stall; k += AUD_JITTER_STEP)
+        pull_piece(m, clock);
+    }
+    pull_piece(m, clock);
+  }
+}
+
+/* Our output stalls for 40 ms in a pause and loses that time: the 40 ms
+ * it adds is cut within the next 300 ms, without three windows having to
+ * show it first. Had the output only run late and caught up, nothing is
+ * added and nothing is cut. */
+static void jitter_delay_our_own_stall_added_is_cut_soon_after(void **state)
+{
+  (void)state;
+  static struct stream_sim lost, late;
+  struct stream_run r = {.frame = F10, .voice_until = 0, .late_at = UINT32_MAX,
+                         .stall_at = 300 * F10 + AUD_JITTER_STEP, .stall = 4 * F10};
+  run_stream(&lost, &r);
+  struct aud_jitter_stats lost_st, late_st;
+  aud_jitter_get_stats(lost.j, &lost_st);
+  aud_jitter_destroy(lost.j);
+  r.catch_up = true;
+  run_stream(&late, &r);
+  aud_jitter_get_stats(late.j, &late_st);
+  aud_jitter_destroy(late.j);
+
+  uint32_t before = lost.delay[299];
+  assert_true(lost.delay[305] >= before + 3 * F10);
+  assert_true(lost.delay[335] <= before + AUD_JITTER_STEP);
+  assert_true(lost.delay[399 - 1] <= before + AUD_JITTER_STEP);
+  assert_true(late.delay[305] <= before + AUD_JITTER_STEP);
+  assert_true(late.delay[399 - 1] + AUD_JITTER_STEP >= before);
+  assert_int_equal(late_st.late, 0);
+  assert_true(late_st.shrunk + 3 * F10 / AUD_JITTER_STEP <= lost_st.shrunk);
+}
+
+/* A 20 ms packet a millisecond late in speech is waited for a whole unit;
+ * what it did not need of that unit, past the floor, is cut in the pause
+ * that follows, not three windows later. */
+static void jitter_unit_held_for_a_packet_a_little_late_is_given_back_in_the_next_pause(
+    void **state)
+{
+  (void)state;
+  static struct stream_sim m;
+  /* Every packet after the first 2 ms later: no delay to spare before. */
+  struct stream_run r = {.frame = F20, .voice_until = 205, .late_at = 200, .late = 48 + 264,
+                         .rest_late = 96, .stall_at = UINT32_MAX};
+  run_stream(&m, &r);
+  struct aud_jitter_stats st;
+  aud_jitter_get_stats(m.j, &st);
+  aud_jitter_destroy(m.j);
+  uint32_t before = m.delay[199];
+  assert_true(st.grown >= F10 / AUD_JITTER_STEP);
+  assert_true(m.delay[204] >= before + F10 - AUD_JITTER_STEP); /* the unit held */
+  assert_true(m.delay[220] + AUD_JITTER_STEP <= m.delay[204]);
+  /* Late by 1 ms, plus the 5 ms floor, in whole steps. */
+  assert_true(m.delay[220] <= before + 3 * AUD_JITTER_STEP);
+}
+
+/* A stream whose first packet came 5 ms later than the rest starts with
+ * 5 ms it does not need: the first window (half a second) shows it, and
+ * cutting starts then rather than after three. */
+static void jitter_delay_a_late_first_packet_left_is_cut_after_the_first_window(void **state)
+{
+  (void)state;
+  static struct stream_sim m;
+  struct stream_run r = {.frame = F10, .voice_until = 0, .late_at = UINT32_MAX,
+                         .first_late = 240, .stall_at = UINT32_MAX};
+  run_stream(&m, &r);
+  aud_jitter_destroy(m.j);
+  assert_true(m.delay[80] + AUD_JITTER_STEP <= m.delay[10]);
+  assert_true(m.delay[199] + 2 * AUD_JITTER_STEP <= m.delay[10]);
+}
+
 /* Before anyone talks, and while a speaker is idle, silence comes a step
  * at a time: what the caller has queued of it is delay the next talk spurt
  * waits behind, on top of the buffer's own short lead. */
@@ -495,6 +626,9 @@ int main(void)
       cmocka_unit_test(jitter_sender_restart_with_a_timestamp_jump_resyncs),
       cmocka_unit_test(jitter_mixed_10_and_20_ms_packets_play_back_to_back),
       cmocka_unit_test(jitter_spare_delay_is_cut_in_pauses_never_in_speech),
+      cmocka_unit_test(jitter_delay_our_own_stall_added_is_cut_soon_after),
+      cmocka_unit_test(jitter_unit_held_for_a_packet_a_little_late_is_given_back_in_the_next_pause),
+      cmocka_unit_test(jitter_delay_a_late_first_packet_left_is_cut_after_the_first_window),
       cmocka_unit_test(jitter_idle_silence_comes_in_steps_and_a_stream_waits_only_its_lead),
       cmocka_unit_test(jitter_held_up_or_wobbly_arrivals_are_not_padded_for_but_a_slower_stream_is),
       cmocka_unit_test(jitter_rejects_bad_input_and_changes_nothing),
