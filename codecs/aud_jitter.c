@@ -59,6 +59,11 @@
  * this long: a late pull is caught up on within the device's queue (20 ms
  * at most, cli_devqueue.h), lost time never is. */
 #define JITTER_LAG_HOLD (4 * AUD_JITTER_UNIT)
+/* Lag is counted from the earliest our pulls have come, and they wobble
+ * later than that by a millisecond or two all the time; only a step this
+ * big is a stall or drift (headroom is already measured against the
+ * earliest pull, so counting the wobble would cut it twice). */
+#define JITTER_LAG_MIN (2 * AUD_JITTER_STEP)
 /* Opus conceals and recovers in whole 2.5 ms steps. */
 #define JITTER_CONCEAL_STEP 120
 
@@ -516,7 +521,9 @@ static void note_pace(struct aud_jitter *j, uint32_t now, uint32_t queued)
     return;
   int32_t lo = j->lag < j->lag_then ? j->lag : j->lag_then;
   int32_t hi = j->lag < j->lag_then ? j->lag_then : j->lag;
-  int32_t delta = lo > j->lag_seen ? lo - j->lag_seen : hi < j->lag_seen ? hi - j->lag_seen : 0;
+  int32_t delta = lo >= j->lag_seen + JITTER_LAG_MIN ? lo - j->lag_seen
+                  : hi < j->lag_seen                 ? hi - j->lag_seen
+                                                     : 0;
   j->lag_then = j->lag;
   j->lag_at = now;
   if (delta == 0)
