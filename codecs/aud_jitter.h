@@ -19,7 +19,7 @@
  * window shows, what a unit held for a late packet was not needed for,
  * and our own pulls falling behind the clock (an output stall that lost
  * time, a slow device: measured from now and queued at each get, once it
- * has held 40 ms). Delay is removed or added 2.5 ms at a time, only in
+ * has held 40 ms and is 5 ms or more). Delay is removed or added 2.5 ms at a time, only in
  * packets the sender marked as non-voice (RFC 6464 V flag), never speech. The same rule absorbs clock drift
  * between sender and receiver: a fast sender fills the buffer and loses
  * steps of its pauses, a slow one empties it and gets silence inserted
