@@ -498,7 +498,8 @@ static int idle_step(struct aud_jitter *j, struct aud_jitter_out *out)
  * that time, or its device runs slow) is delay the network did not add:
  * every packet after it arrives that much earlier than it is needed. It
  * is measured here, as the clock time between gets less the samples
- * played in it. What has held for JITTER_LAG_HOLD moves every headroom
+ * played in it. What has held for JITTER_LAG_HOLD, and is at least
+ * JITTER_LAG_MIN more than already counted, moves every headroom
  * figure at once, and may be cut in the next pause without waiting for
  * windows to show it. Pulls ahead of the clock are not lag: they are
  * taken as the new start. */

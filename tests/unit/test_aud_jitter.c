@@ -363,9 +363,10 @@ static void jitter_spare_delay_is_cut_in_pauses_never_in_speech(void **state)
  * 2.5 ms piece at a time as the clock reaches it, with the packets that
  * have arrived by then put first. Packet n arrives at n * frame; packet
  * late_at `late` samples after that, the first one `first_late` after
- * and every later one `rest_late` after. Our pulls stop for `stall` samples at stall_at, then go on from
- * where they were (our output lost that time) or, with catch_up, pull
- * what they missed at once (they only ran late). Packets from
+ * and every later one `rest_late` after. Our pulls stop for `stall`
+ * samples at stall_at, then go on from where they were (our output lost
+ * that time) or, with catch_up, pull what they missed at once (they only
+ * ran late). Packets from
  * voice_until on are a pause. */
 struct stream_run {
   uint32_t frame, voice_until, late_at, late, first_late, rest_late, stall_at, stall;
