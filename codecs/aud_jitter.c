@@ -16,12 +16,20 @@
 
 /* Arrivals per headroom window: about a second of 20 ms packets. */
 #define JITTER_WINDOW 50
-/* Headroom the buffer aims to keep for the earliest arrival of a window
- * (5 ms: the receiver's pulls and the sender's sends each wobble by a tick
- * of their loops). Silence is inserted only a step below it: one arrival
- * held up by a busy machine is not drift, and padding for it would ratchet
- * the delay up a step at a time. */
-#define JITTER_LOW_HEADROOM 240
+/* Headroom the buffer aims to keep for the earliest arrival of a window:
+ * at least a piece (2.5 ms), so the earliest arrival is here a pull before
+ * it is needed, plus a margin for arrivals later than any the window saw.
+ * The margin starts at a step (a 5 ms floor), grows a step each time a
+ * packet comes after it was needed, and is let go a step at a time after
+ * JITTER_CALM_WINDOWS windows in a row with no packet late: a quiet path
+ * plays 2.5 ms sooner, a wobbly one keeps up to 7.5 ms. Silence is
+ * inserted only a step below the floor: one arrival held up by a busy
+ * machine is not drift, and padding for it would ratchet the delay up a
+ * step at a time. */
+#define JITTER_LEAST_HEADROOM AUD_JITTER_STEP
+#define JITTER_START_MARGIN AUD_JITTER_STEP
+#define JITTER_MOST_MARGIN (2 * AUD_JITTER_STEP)
+#define JITTER_CALM_WINDOWS 4
 /* A step more than the floor is spare delay, cut a step at a time in
  * pauses, once JITTER_SPARE_RUN windows in a row have had it. A step, so
  * a cut lands inside the band and is never undone by an insert; several
@@ -100,6 +108,9 @@ struct aud_jitter {
   uint32_t lag_at;   /* receiver clock when lag was last compared */
   int32_t lag_seen;  /* lag the headroom figures have been moved by */
   int32_t known;     /* delay known to be spare: cut without waiting */
+  int32_t margin;    /* headroom kept above JITTER_LEAST_HEADROOM */
+  unsigned calm;     /* windows in a row with no packet late */
+  bool was_late;     /* a packet came late in the window still open */
   /* Headroom of packets played: how long before it was needed each one
    * arrived, in samples. */
   int32_t win_min;
@@ -127,7 +138,10 @@ int aud_jitter_create(struct aud_jitter **out)
   if (!out)
     return HX_ERR_INVALID;
   *out = calloc(1, sizeof **out);
-  return *out ? HX_OK : HX_ERR_NOMEM;
+  if (!*out)
+    return HX_ERR_NOMEM;
+  (*out)->margin = JITTER_START_MARGIN;
+  return HX_OK;
 }
 
 void aud_jitter_destroy(struct aud_jitter *j) { free(j); }
@@ -141,7 +155,7 @@ static void resync(struct aud_jitter *j, uint32_t ts)
   /* Start a step more than the floor behind the first packet (it may
    * itself have been early): inside the band, so the first pause neither
    * pads nor cuts. */
-  j->lead = JITTER_LOW_HEADROOM + AUD_JITTER_STEP;
+  j->lead = JITTER_LEAST_HEADROOM + (uint32_t)j->margin + AUD_JITTER_STEP;
   j->play_ts = ts - j->lead;
   j->missing = 0;
   j->holds = 0;
@@ -175,7 +189,29 @@ static void shift_headroom(struct aud_jitter *j, int32_t delta)
  * rebuilds it, instead of concealment guessing. */
 static int32_t floor_headroom(const struct aud_jitter *j)
 {
-  return JITTER_LOW_HEADROOM + (j->lossy ? (int32_t)j->span_seen : 0);
+  return JITTER_LEAST_HEADROOM + j->margin + (j->lossy ? (int32_t)j->span_seen : 0);
+}
+
+/* A packet came after it was needed: the margin did not cover it. */
+static void note_late(struct aud_jitter *j)
+{
+  j->was_late = true;
+  j->calm = 0;
+  if (j->margin < JITTER_MOST_MARGIN)
+    j->margin += AUD_JITTER_STEP;
+}
+
+/* A window closed: after JITTER_CALM_WINDOWS with nothing late, a step of
+ * margin is let go, and the step of delay it kept is spare at once. */
+static void note_calm(struct aud_jitter *j)
+{
+  j->calm = j->was_late ? 0 : j->calm + 1;
+  j->was_late = false;
+  if (j->calm < JITTER_CALM_WINDOWS || j->margin == 0)
+    return;
+  j->calm = 0;
+  j->margin -= AUD_JITTER_STEP;
+  j->known += AUD_JITTER_STEP;
 }
 
 /* Headroom the recent drift would drain over JITTER_DRAIN_HORIZON. Each
@@ -228,6 +264,7 @@ static void note_headroom(struct aud_jitter *j, int32_t h, uint32_t now)
     j->have_last = true;
     j->history[j->history_n % JITTER_HISTORY] = j->win_min;
     j->history_at[j->history_n++ % JITTER_HISTORY] = now;
+    note_calm(j);
     /* The delay a stream starts with hangs on when its first packet
      * happened to come; its first window is the first real measure. */
     bool spare = j->win_min >= floor_headroom(j) + AUD_JITTER_STEP;
@@ -258,10 +295,15 @@ static int32_t recent_second(const struct aud_jitter *j)
 
 /* Headroom below which a pause gets silence inserted: a step under the
  * floor while no clock drains it (a busy machine's wobble stays inside the
- * band); the floor and what the drift will drain while one does. */
+ * band), but never under a piece, or a slow sender's packets would come
+ * too late before it was padded for; the floor and what the drift will
+ * drain while one does. */
 static int32_t pad_below(const struct aud_jitter *j)
 {
-  return j->drain > 0 ? floor_headroom(j) + j->drain : floor_headroom(j) - AUD_JITTER_STEP;
+  if (j->drain > 0)
+    return floor_headroom(j) + j->drain;
+  int32_t below = floor_headroom(j) - AUD_JITTER_STEP;
+  return below > JITTER_LEAST_HEADROOM ? below : JITTER_LEAST_HEADROOM;
 }
 
 /* Delay to spare: windows in a row have had it, and the headroom left
@@ -273,11 +315,26 @@ static bool has_spare(const struct aud_jitter *j)
   return shown && recent_min(j) >= floor_headroom(j) + AUD_JITTER_STEP + j->drain;
 }
 
-static void cut_step(struct aud_jitter *j)
+/* How much of the delay to spare (has_spare) may go at once, in whole
+ * steps, at most `most`: all the headroom the recent arrivals had above
+ * the floor (and the drift's drain), so the cut lands inside the band
+ * just as a step at a time would, only sooner; unless windows have shown
+ * it, no more than is known to be spare. */
+static uint32_t spare_now(const struct aud_jitter *j, uint32_t most)
 {
-  shift_headroom(j, -(int32_t)AUD_JITTER_STEP);
-  j->known = j->known > AUD_JITTER_STEP ? j->known - AUD_JITTER_STEP : 0;
-  j->stats.shrunk++;
+  int32_t over = recent_min(j) - floor_headroom(j) - j->drain;
+  if (j->spare_run < JITTER_SPARE_RUN && j->known < over)
+    over = j->known;
+  uint32_t n = (uint32_t)over / AUD_JITTER_STEP * AUD_JITTER_STEP;
+  n = n < most ? n : most;
+  return n > AUD_JITTER_STEP ? n : AUD_JITTER_STEP;
+}
+
+static void cut(struct aud_jitter *j, uint32_t n)
+{
+  shift_headroom(j, -(int32_t)n);
+  j->known = j->known > (int32_t)n ? j->known - (int32_t)n : 0;
+  j->stats.shrunk += n / AUD_JITTER_STEP;
 }
 
 /* An arrival after (or right at) its playout time shows the network's
@@ -299,6 +356,29 @@ static void ask_to_grow(struct aud_jitter *j, int32_t h, int32_t ahead)
     want = JITTER_MAX_GROW;
   if (want > j->grow)
     j->grow = want;
+}
+
+/* The stored packet covering the playout point, or NULL. */
+static struct slot *slot_at(struct aud_jitter *j)
+{
+  for (size_t i = 0; i < AUD_JITTER_SLOTS; i++) {
+    struct slot *s = &j->slots[i];
+    if (s->used && ts_diff(s->ts, j->play_ts) <= 0 && ts_diff(s->ts + s->span, j->play_ts) > 0)
+      return s;
+  }
+  return NULL;
+}
+
+/* The earliest stored packet after the playout point, or NULL. */
+static struct slot *slot_next(struct aud_jitter *j)
+{
+  struct slot *best = NULL;
+  for (size_t i = 0; i < AUD_JITTER_SLOTS; i++) {
+    struct slot *s = &j->slots[i];
+    if (s->used && ts_diff(s->ts, j->play_ts) > 0 && (!best || ts_diff(s->ts, best->ts) < 0))
+      best = s;
+  }
+  return best;
 }
 
 static bool was_played(const struct aud_jitter *j, uint32_t ts)
@@ -330,7 +410,7 @@ int aud_jitter_put(struct aud_jitter *j, const uint8_t *payload, size_t len, uin
   /* The units held for a packet that never came back were a pause (DTX
    * before the idle limit), not lateness: give them back, so a short pause
    * does not leave the next phrase later than the last. */
-  if (j->holds > 0 && ahead >= (int32_t)(j->holds * AUD_JITTER_UNIT)) {
+  if (j->holds > 0 && ahead >= (int32_t)(j->holds * AUD_JITTER_UNIT) && !slot_at(j)) {
     j->play_ts += j->holds * AUD_JITTER_UNIT;
     shift_headroom(j, -(int32_t)(j->holds * AUD_JITTER_UNIT));
     j->holds = 0;
@@ -340,8 +420,13 @@ int aud_jitter_put(struct aud_jitter *j, const uint8_t *payload, size_t len, uin
   bool late = ts_diff(timestamp + span, j->play_ts) <= 0;
   /* Only a packet really missed grows the delay: headroom against what is
    * heard wobbles by a device period on a clean network. */
-  if (late && !was_played(j, timestamp))
+  if (late && !was_played(j, timestamp)) {
     ask_to_grow(j, h, ts_diff(timestamp, j->play_ts));
+    note_late(j);
+  }
+  /* The packet the playout point is held for came after all. */
+  if (!late && j->holds > 0 && ts_diff(timestamp, j->play_ts) <= 0)
+    note_late(j);
   if (late) {
     j->stats.late++;
     return HX_ERR_AGAIN;
@@ -368,29 +453,6 @@ int aud_jitter_put(struct aud_jitter *j, const uint8_t *payload, size_t len, uin
   memcpy(free_slot->data, payload, len);
   j->span_seen = span;
   return HX_OK;
-}
-
-/* The stored packet covering the playout point, or NULL. */
-static struct slot *slot_at(struct aud_jitter *j)
-{
-  for (size_t i = 0; i < AUD_JITTER_SLOTS; i++) {
-    struct slot *s = &j->slots[i];
-    if (s->used && ts_diff(s->ts, j->play_ts) <= 0 && ts_diff(s->ts + s->span, j->play_ts) > 0)
-      return s;
-  }
-  return NULL;
-}
-
-/* The earliest stored packet after the playout point, or NULL. */
-static struct slot *slot_next(struct aud_jitter *j)
-{
-  struct slot *best = NULL;
-  for (size_t i = 0; i < AUD_JITTER_SLOTS; i++) {
-    struct slot *s = &j->slots[i];
-    if (s->used && ts_diff(s->ts, j->play_ts) > 0 && (!best || ts_diff(s->ts, best->ts) < 0))
-      best = s;
-  }
-  return best;
 }
 
 /* Forgets packets the playout point has passed (left over after a skip). */
@@ -483,7 +545,7 @@ static int idle_step(struct aud_jitter *j, struct aud_jitter_out *out)
    * packet is a better place for that, and DTX pauses are short. */
   if (has_spare(j)) {
     j->play_ts += 2 * AUD_JITTER_STEP;
-    cut_step(j);
+    cut(j, AUD_JITTER_STEP);
   } else if (j->have_last && j->last_second < 0) {
     shift_headroom(j, AUD_JITTER_STEP);
     j->stats.inserted++;
@@ -575,9 +637,16 @@ static int get_piece(struct aud_jitter *j, uint32_t now, uint32_t queued,
   if (s && !s->voice && j->have_last && j->quiet >= JITTER_PAUSE_SAMPLES) {
     if (has_spare(j)) {
       /* Spare delay: skip a step of this pause (the rest of the packet
-       * still plays), so a cut never overshoots the floor. */
-      j->play_ts += AUD_JITTER_STEP;
-      cut_step(j);
+       * still plays), so a cut never overshoots the floor; where the
+       * packet after it is here and a pause too, all that is spare up to
+       * the last step of this one. A packet marked a pause may still end
+       * where a word begins. */
+      uint32_t left = (uint32_t)ts_diff(s->ts + s->span, j->play_ts);
+      struct slot *after = slot_next(j);
+      bool more = after && !after->voice && left > AUD_JITTER_STEP;
+      uint32_t n = spare_now(j, more ? left - AUD_JITTER_STEP : AUD_JITTER_STEP);
+      j->play_ts += n;
+      cut(j, n);
       drop_passed(j);
       s = slot_at(j);
     } else if (recent_second(j) < pad_below(j)) {

@@ -5,22 +5,27 @@
  * to conceal (with the next packet when its in-band FEC covers the gap), or
  * silence.
  *
- * Delay control: it starts 7.5 ms behind the first packet (the floor below
- * and a step); a packet that arrives after its playout time (or is waited
+ * Delay control: it starts the floor (below) and a step behind the
+ * first packet; a packet that arrives after its playout time (or is waited
  * for) grows the delay at once, in 2.5 ms steps, by what it lacked plus the
  * floor, so later packets as late as it play rather than being concealed
  * (the gap is concealed, the late packet is dropped, the next ones keep the
  * new delay). The smallest headroom (how long
  * before it was needed a packet arrived) over each window of packets
  * tells whether there is delay to spare (three windows in a row a step
- * above the floor of 5 ms) or too little (the second smallest a step
- * below it: one held-up arrival is not padded for). Delay whose cause is
- * known is cut without waiting for three windows: what a stream's first
- * window shows, what a unit held for a late packet was not needed for,
- * and our own pulls falling behind the clock (an output stall that lost
+ * above the floor) or too little (the second smallest a step below it:
+ * one held-up arrival is not padded for). The floor is a 2.5 ms piece
+ * plus a margin that starts at a step, grows a step with each packet that
+ * came after it was needed and is let go a step after four windows with
+ * none (2.5 to 7.5 ms in all); the caller pulls a piece at a time. Delay
+ * whose cause is known is cut without waiting for three windows: what a
+ * stream's first window shows, what a unit held for a late packet was not
+ * needed for, the margin let go, and our own pulls falling behind the clock (an output stall that lost
  * time, a slow device: measured from now and queued at each get, once it
- * has held 40 ms and is 5 ms or more). Delay is removed or added 2.5 ms at a time, only in
- * packets the sender marked as non-voice (RFC 6464 V flag), never speech. The same rule absorbs clock drift
+ * has held 40 ms and is 5 ms or more). Delay is added 2.5 ms at a time
+ * and removed in whole 2.5 ms steps (all that is spare at once where the
+ * next packet is here and a pause too), only in packets the sender marked
+ * as non-voice (RFC 6464 V flag), never speech. The same rule absorbs clock drift
  * between sender and receiver: a fast sender fills the buffer and loses
  * steps of its pauses, a slow one empties it and gets silence inserted
  * inside its pauses, at the floor raised by what its drift will drain

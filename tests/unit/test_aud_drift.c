@@ -20,7 +20,8 @@
 #define CYCLE 150                  /* 3 s: 2 s of speech, 1 s of room noise */
 #define SPEECH 100
 #define SIM_SECONDS 600
-#define SETTLE_UNITS 1000          /* the first 10 s may build the delay */
+#define PULLS_PER_SECOND 400       /* our sound card takes 2.5 ms at a time */
+#define SETTLE_PULLS (10 * PULLS_PER_SECOND) /* the first 10 s may build the delay */
 #define NS_PER_SECOND 1000000000LL
 
 struct cycle {
@@ -63,7 +64,7 @@ static void encode_cycle(void)
 struct result {
   double first_minute_ms; /* mean mouth-to-ear delay over 10..70 s */
   double last_minute_ms;  /* worst delay in the last minute */
-  unsigned gaps;          /* concealed 10 ms pieces after the first 10 s */
+  unsigned gaps;          /* concealed pieces after the first 10 s */
   struct aud_jitter_stats st;
 };
 
@@ -87,9 +88,9 @@ static void run(double rate, struct result *r)
   size_t queued = 0;
   double first_sum = 0;
   unsigned first_n = 0;
-  const int64_t units = (int64_t)SIM_SECONDS * 100;
-  for (int64_t k = 0; k < units; k++) {
-    int64_t now = k * NS_PER_SECOND / 100;
+  const int64_t pulls = (int64_t)SIM_SECONDS * PULLS_PER_SECOND;
+  for (int64_t k = 0; k < pulls; k++) {
+    int64_t now = k * NS_PER_SECOND / PULLS_PER_SECOND;
     /* Packets whose network trip (5..15 ms) has ended by now arrive. */
     for (;;) {
       if (next_arrival < 0)
@@ -105,9 +106,9 @@ static void run(double rate, struct result *r)
       next++;
       next_arrival = -1;
     }
-    /* Our sound card takes 10 ms now; decode whole packets as needed. */
-    while (queued < AUD_JITTER_UNIT) {
-      int rc = aud_jitter_get(j, (uint32_t)(k * AUD_JITTER_UNIT), (uint32_t)queued, &out);
+    /* Our sound card takes a piece now; decode whole packets as needed. */
+    while (queued < AUD_JITTER_STEP) {
+      int rc = aud_jitter_get(j, (uint32_t)(k * AUD_JITTER_STEP), (uint32_t)queued, &out);
       size_t got = 0;
       if (rc == HX_OK) {
         assert_int_equal(
@@ -126,14 +127,14 @@ static void run(double rate, struct result *r)
           r->last_minute_ms = delay_ms;
       } else if (out.kind == AUD_JITTER_LOST) {
         assert_int_equal(aud_decoder_decode(dec, NULL, 0, pcm, out.span, &got), HX_OK);
-        if (k >= SETTLE_UNITS)
+        if (k >= SETTLE_PULLS)
           r->gaps++;
-      } else if (out.idle && k >= SETTLE_UNITS) {
+      } else if (out.idle && k >= SETTLE_PULLS) {
         r->gaps++;
       }
       queued += out.span;
     }
-    queued -= AUD_JITTER_UNIT;
+    queued -= AUD_JITTER_STEP;
   }
   r->first_minute_ms = first_sum / first_n;
   aud_jitter_get_stats(j, &r->st);

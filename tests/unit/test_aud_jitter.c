@@ -366,14 +366,14 @@ static void jitter_spare_delay_is_cut_in_pauses_never_in_speech(void **state)
  * and every later one `rest_late` after. Our pulls stop for `stall`
  * samples at stall_at, then go on from where they were (our output lost
  * that time) or, with catch_up, pull what they missed at once (they only
- * ran late). Packets from
- * voice_until on are a pause. */
+ * ran late). Packets from voice_from up to voice_until are speech, the
+ * rest a pause. */
 struct stream_run {
-  uint32_t frame, voice_until, late_at, late, first_late, rest_late, stall_at, stall;
+  uint32_t frame, voice_from, voice_until, late_at, late, first_late, rest_late, stall_at, stall;
   bool catch_up;
 };
 
-#define STREAM_FRAMES 400
+#define STREAM_FRAMES 1000
 
 struct stream_sim {
   const struct stream_run *r;
@@ -394,7 +394,7 @@ static void pull_piece(struct stream_sim *m, uint32_t clock)
   const struct stream_run *r = m->r;
   while (m->sent < STREAM_FRAMES && arrives(r, m->sent) <= clock) {
     clock_now = arrives(r, m->sent);
-    assert_int_equal(put(m->j, m->sent * r->frame, r->frame, m->sent, m->sent < r->voice_until),
+    assert_int_equal(put(m->j, m->sent * r->frame, r->frame, m->sent, m->sent >= r->voice_from && m->sent < r->voice_until),
                      HX_OK);
     m->sent++;
   }
@@ -425,8 +425,8 @@ static void run_stream(struct stream_sim *m, const struct stream_run *r)
 }
 
 /* Our output stalls for 40 ms in a pause and loses that time: the 40 ms
- * it adds is cut within the next 300 ms, without three windows having to
- * show it first. Had the output only run late and caught up, nothing is
+ * it adds is cut within the next 80 ms, without three windows having to
+ * show it first, and more than a step of each pause packet at a time. Had the output only run late and caught up, nothing is
  * added and nothing is cut. */
 static void jitter_delay_our_own_stall_added_is_cut_soon_after(void **state)
 {
@@ -445,12 +445,37 @@ static void jitter_delay_our_own_stall_added_is_cut_soon_after(void **state)
 
   uint32_t before = lost.delay[299];
   assert_true(lost.delay[305] >= before + 3 * F10);
-  assert_true(lost.delay[335] <= before + AUD_JITTER_STEP);
+  assert_true(lost.delay[312] <= before + AUD_JITTER_STEP);
   assert_true(lost.delay[399 - 1] <= before + AUD_JITTER_STEP);
   assert_true(late.delay[305] <= before + AUD_JITTER_STEP);
   assert_true(late.delay[399 - 1] + AUD_JITTER_STEP >= before);
   assert_int_equal(late_st.late, 0);
   assert_true(late_st.shrunk + 3 * F10 / AUD_JITTER_STEP <= lost_st.shrunk);
+}
+
+/* On a path where no packet comes late, the margin above the floor is let
+ * go after a few calm windows and the delay comes down a step. A packet
+ * in speech 6 ms late is waited for, and played although the next one has
+ * come by then; it brings the margin back: once the unit held for it is
+ * cut (all at once), the delay settles a step higher than on the calm
+ * path, until calm windows let the margin go again. */
+static void jitter_floor_comes_down_on_a_calm_path_and_back_up_after_a_late_packet(void **state)
+{
+  (void)state;
+  static struct stream_sim calm, late;
+  struct stream_run r = {.frame = F10, .voice_until = 0, .late_at = UINT32_MAX,
+                         .stall_at = UINT32_MAX};
+  run_stream(&calm, &r);
+  aud_jitter_destroy(calm.j);
+  r.voice_from = 380;
+  r.voice_until = 420;
+  r.late_at = 400;
+  r.late = 300;
+  run_stream(&late, &r);
+  aud_jitter_destroy(late.j);
+  assert_true(calm.delay[300] + AUD_JITTER_STEP <= calm.delay[150]);
+  assert_true(late.delay[650] >= calm.delay[650] + AUD_JITTER_STEP);
+  assert_int_equal(late.delay[900], calm.delay[900]);
 }
 
 /* A 20 ms packet a millisecond late in speech is waited for a whole unit;
@@ -515,24 +540,39 @@ static void jitter_idle_silence_comes_in_steps_and_a_stream_waits_only_its_lead(
   aud_jitter_destroy(j);
 }
 
-/* Runs a 10 ms stream through pulls every 10 ms, pausing (non-voice
- * packets) throughout; packet held_up arrives `by` samples after its time.
- * Packets from `slow_from` on all arrive 7 ms late. Every arrival wobbles
- * by up to `wobble` samples (seeded). */
-static void run_paused_stream(struct aud_jitter *j, uint32_t held_up, uint32_t by,
+/* Runs a 10 ms stream through pulls of a 2.5 ms piece each, as the
+ * client pulls, pausing (non-voice packets) throughout; packet held_up
+ * arrives `by` samples after its time, and with stalled the pulls due
+ * meanwhile are held up as long (the whole machine stalled) and made at
+ * once when it comes. From packet `slow_from` on the sender runs 0.5 %
+ * slow: each arrives later than the one before by 0.5 % of a packet.
+ * Every arrival wobbles by up to `wobble` samples (seeded). */
+static void run_paused_stream(struct aud_jitter *j, uint32_t held_up, uint32_t by, bool stalled,
                               uint32_t slow_from, uint32_t wobble, struct aud_jitter_stats *st)
 {
-  uint32_t held = 0, seed = 5;
-  for (uint32_t t = 0; t < 6000; t++) {
-    seed = seed * 1664525u + 1013904223u;
-    uint32_t at = t * F10 + (t == held_up ? by : 0) + (t >= slow_from ? 336 : 0) +
-                  (wobble ? (seed >> 8) % wobble : 0);
-    clock_now = at;
-    assert_int_equal(put(j, t * F10, F10, t, false), HX_OK);
-    clock_now = t * F10 + F10 / 2;
-    for (; held < F10; held += out.span)
-      aud_jitter_get(j, clock_now, held, &out);
-    held -= F10;
+  uint32_t held = 0, seed = 5, t = 0, at = 0;
+  bool due = false;
+  for (uint32_t tick = F10 / 2; t < 6000; tick += AUD_JITTER_STEP) {
+    uint32_t clock = tick;
+    if (stalled && tick >= held_up * F10 && tick < held_up * F10 + by)
+      clock = held_up * F10 + by;
+    for (;;) {
+      if (!due) {
+        seed = seed * 1664525u + 1013904223u;
+        at = t * F10 + (t == held_up ? by : 0) + (t >= slow_from ? (t - slow_from) * F10 / 200 : 0) +
+             (wobble ? (seed >> 8) % wobble : 0);
+        due = true;
+      }
+      if (t >= 6000 || at > clock)
+        break;
+      clock_now = at;
+      assert_int_equal(put(j, t * F10, F10, t, false), HX_OK);
+      t++;
+      due = false;
+    }
+    for (; held < AUD_JITTER_STEP; held += out.span)
+      aud_jitter_get(j, clock, held, &out);
+    held -= AUD_JITTER_STEP;
   }
   aud_jitter_get_stats(j, st);
 }
@@ -540,31 +580,33 @@ static void run_paused_stream(struct aud_jitter *j, uint32_t held_up, uint32_t b
 /* One arrival 2 ms late (a busy machine held it up) is not drift: the
  * pause is not padded for it. Nor is one read 15 ms late while the pulls
  * were held up as long (the whole machine stalled: it still played in
- * time), nor a minute of arrivals wobbling by up to 5 ms. Every arrival
- * 7 ms later than before is: silence goes into the pause. */
+ * time), nor a minute of arrivals wobbling by up to 5 ms. A sender whose
+ * clock runs slow is: silence goes into the pause, before any packet
+ * comes too late. */
 static void jitter_held_up_or_wobbly_arrivals_are_not_padded_for_but_a_slower_stream_is(void **state)
 {
   (void)state;
   struct aud_jitter_stats st;
   struct aud_jitter *j = make();
-  run_paused_stream(j, 300, 96, UINT32_MAX, 0, &st);
+  run_paused_stream(j, 300, 96, false, UINT32_MAX, 0, &st);
   assert_int_equal(st.inserted, 0);
   assert_int_equal(st.late, 0);
   aud_jitter_destroy(j);
 
   j = make();
-  run_paused_stream(j, 300, 720, UINT32_MAX, 0, &st);
+  run_paused_stream(j, 300, 720, true, UINT32_MAX, 0, &st);
   assert_int_equal(st.inserted, 0);
   assert_int_equal(st.late, 0);
   aud_jitter_destroy(j);
 
   j = make();
-  run_paused_stream(j, UINT32_MAX, 0, 300, 0, &st);
+  run_paused_stream(j, UINT32_MAX, 0, false, 300, 0, &st);
   assert_true(st.inserted >= 1);
+  assert_int_equal(st.late, 0);
   aud_jitter_destroy(j);
 
   j = make();
-  run_paused_stream(j, UINT32_MAX, 0, UINT32_MAX, 240, &st);
+  run_paused_stream(j, UINT32_MAX, 0, false, UINT32_MAX, 240, &st);
   assert_int_equal(st.inserted, 0);
   assert_int_equal(st.late, 0);
   aud_jitter_destroy(j);
@@ -628,6 +670,7 @@ int main(void)
       cmocka_unit_test(jitter_mixed_10_and_20_ms_packets_play_back_to_back),
       cmocka_unit_test(jitter_spare_delay_is_cut_in_pauses_never_in_speech),
       cmocka_unit_test(jitter_delay_our_own_stall_added_is_cut_soon_after),
+      cmocka_unit_test(jitter_floor_comes_down_on_a_calm_path_and_back_up_after_a_late_packet),
       cmocka_unit_test(jitter_unit_held_for_a_packet_a_little_late_is_given_back_in_the_next_pause),
       cmocka_unit_test(jitter_delay_a_late_first_packet_left_is_cut_after_the_first_window),
       cmocka_unit_test(jitter_idle_silence_comes_in_steps_and_a_stream_waits_only_its_lead),
