@@ -5,6 +5,7 @@
  * host APIs. */
 #include <ctype.h>
 #include <fcntl.h>
+#include <pa_linux_alsa.h>
 #include <portaudio.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -204,9 +205,17 @@ static PaError pa_open(struct cli_audio_pa *pa, PaStream **stream, bool input,
 {
   /* 2.5 ms a callback whatever the codec frame, the piece the client
    * mixes in: a larger buffer is only latency. */
-  return Pa_OpenStream(stream, input ? params : NULL, input ? NULL : params, CLI_AUDIO_RATE,
-                       CLI_AUDIO_DEVICE_PERIOD, paNoFlag,
-                       input ? input_callback : output_callback, pa);
+  PaError e = Pa_OpenStream(stream, input ? params : NULL, input ? NULL : params, CLI_AUDIO_RATE,
+                            CLI_AUDIO_DEVICE_PERIOD, paNoFlag,
+                            input ? input_callback : output_callback, pa);
+  /* The callbacks are all the buffering there is: one held up by any
+   * other thread on the machine is a hole in the sound. Where the system
+   * allows real-time threads; elsewhere PortAudio carries on without. */
+  const PaDeviceInfo *dev = e == paNoError ? Pa_GetDeviceInfo(params->device) : NULL;
+  const PaHostApiInfo *host = dev ? Pa_GetHostApiInfo(dev->hostApi) : NULL;
+  if (host && host->type == paALSA)
+    PaAlsa_EnableRealtimeScheduling(*stream, 1);
+  return e;
 }
 
 static void note_output_latency(struct cli_audio_pa *pa)
