@@ -23,9 +23,9 @@
  * packet comes after it was needed, and is let go a step at a time after
  * JITTER_CALM_WINDOWS windows in a row with no packet late: a quiet path
  * plays 2.5 ms sooner, a wobbly one keeps up to 7.5 ms. Silence is
- * inserted only a step below the floor: one arrival held up by a busy
- * machine is not drift, and padding for it would ratchet the delay up a
- * step at a time. */
+ * inserted only a step below the floor (pad_below): one arrival held up by
+ * a busy machine is not drift, and padding for it would ratchet the delay
+ * up a step at a time. */
 #define JITTER_LEAST_HEADROOM AUD_JITTER_STEP
 #define JITTER_START_MARGIN AUD_JITTER_STEP
 #define JITTER_MOST_MARGIN (2 * AUD_JITTER_STEP)
@@ -643,7 +643,7 @@ static int get_piece(struct aud_jitter *j, uint32_t now, uint32_t queued,
        * where a word begins. */
       uint32_t left = (uint32_t)ts_diff(s->ts + s->span, j->play_ts);
       struct slot *after = slot_next(j);
-      bool more = after && !after->voice && left > AUD_JITTER_STEP;
+      bool more = after && !after->voice && left >= 2 * AUD_JITTER_STEP;
       uint32_t n = spare_now(j, more ? left - AUD_JITTER_STEP : AUD_JITTER_STEP);
       j->play_ts += n;
       cut(j, n);

@@ -20,16 +20,16 @@
  * none (2.5 to 7.5 ms in all); the caller pulls a piece at a time. Delay
  * whose cause is known is cut without waiting for three windows: what a
  * stream's first window shows, what a unit held for a late packet was not
- * needed for, the margin let go, and our own pulls falling behind the clock (an output stall that lost
- * time, a slow device: measured from now and queued at each get, once it
- * has held 40 ms and is 5 ms or more). Delay is added 2.5 ms at a time
- * and removed in whole 2.5 ms steps (all that is spare at once where the
- * next packet is here and a pause too), only in packets the sender marked
- * as non-voice (RFC 6464 V flag), never speech. The same rule absorbs clock drift
- * between sender and receiver: a fast sender fills the buffer and loses
- * steps of its pauses, a slow one empties it and gets silence inserted
- * inside its pauses, at the floor raised by what its drift will drain
- * in the next few seconds of speech. After a pause longer than
+ * needed for, the margin let go, and our own pulls falling behind the
+ * clock (an output stall that lost time, a slow device: measured from now
+ * and queued at each get, once it has held 40 ms and is 5 ms or more).
+ * Delay is added 2.5 ms at a time and removed in whole 2.5 ms steps (all
+ * that is spare at once where the next packet is here and a pause too),
+ * only in packets the sender marked as non-voice (RFC 6464 V flag), never
+ * speech. The same rule absorbs clock drift between sender and receiver:
+ * a fast sender fills the buffer and loses steps of its pauses, a slow one
+ * empties it and gets silence inserted inside its pauses, at the floor
+ * raised by what its drift will drain in the next few seconds of speech. After a pause longer than
  * AUD_JITTER_IDLE_SAMPLES (DTX, push-to-talk released) the buffer resyncs on
  * the next packet, so a new talk spurt starts with no extra delay. A
  * timestamp jump of more than AUD_JITTER_JUMP_SAMPLES (sender restarted)

@@ -394,8 +394,8 @@ static void pull_piece(struct stream_sim *m, uint32_t clock)
   const struct stream_run *r = m->r;
   while (m->sent < STREAM_FRAMES && arrives(r, m->sent) <= clock) {
     clock_now = arrives(r, m->sent);
-    assert_int_equal(put(m->j, m->sent * r->frame, r->frame, m->sent, m->sent >= r->voice_from && m->sent < r->voice_until),
-                     HX_OK);
+    bool voice = m->sent >= r->voice_from && m->sent < r->voice_until;
+    assert_int_equal(put(m->j, m->sent * r->frame, r->frame, m->sent, voice), HX_OK);
     m->sent++;
   }
   for (; m->held < AUD_JITTER_STEP; m->held += out.span)
@@ -426,8 +426,9 @@ static void run_stream(struct stream_sim *m, const struct stream_run *r)
 
 /* Our output stalls for 40 ms in a pause and loses that time: the 40 ms
  * it adds is cut within the next 80 ms, without three windows having to
- * show it first, and more than a step of each pause packet at a time. Had the output only run late and caught up, nothing is
- * added and nothing is cut. */
+ * show it first, and more than a step of each pause packet at a time.
+ * Had the output only run late and caught up, nothing is added and
+ * nothing is cut. */
 static void jitter_delay_our_own_stall_added_is_cut_soon_after(void **state)
 {
   (void)state;
@@ -559,8 +560,8 @@ static void run_paused_stream(struct aud_jitter *j, uint32_t held_up, uint32_t b
     for (;;) {
       if (!due) {
         seed = seed * 1664525u + 1013904223u;
-        at = t * F10 + (t == held_up ? by : 0) + (t >= slow_from ? (t - slow_from) * F10 / 200 : 0) +
-             (wobble ? (seed >> 8) % wobble : 0);
+        uint32_t slow = t >= slow_from ? (t - slow_from) * F10 / 200 : 0;
+        at = t * F10 + (t == held_up ? by : 0) + slow + (wobble ? (seed >> 8) % wobble : 0);
         due = true;
       }
       if (t >= 6000 || at > clock)
