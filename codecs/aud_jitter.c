@@ -569,8 +569,10 @@ static void note_pace(struct aud_jitter *j, uint32_t now, uint32_t queued)
 {
   uint32_t played = j->given - queued;
   int32_t elapsed = (int32_t)(now - j->pace_now);
-  /* A long gap between gets: the caller stopped pulling this speaker. */
-  if (j->paced && elapsed >= 0 && elapsed <= AUD_JITTER_IDLE_SAMPLES) {
+  /* A gap between gets longer than the idle limit is lost time all the
+   * same (a machine stopped for it); one past a sender restart is not
+   * worth measuring, the next packet starts afresh anyway. */
+  if (j->paced && elapsed >= 0 && elapsed <= AUD_JITTER_JUMP_SAMPLES) {
     int32_t lag = j->lag + elapsed - (int32_t)(played - j->pace_out);
     j->lag = lag < 0 ? 0 : lag;
   } else {
@@ -658,6 +660,22 @@ static int get_piece(struct aud_jitter *j, uint32_t now, uint32_t queued,
   if (s)
     return give_packet(j, s, out);
   struct slot *next = slot_next(j);
+  if (next && !next->voice && j->quiet > 0 && has_spare(j)) {
+    /* Between two pause packets nothing was sent (DTX: a keepalive a
+     * second) or only silence was lost: spare delay goes from that
+     * silence, up to all of it. Our own lost time can be more than the gap
+     * between keepalives, and then the speaker never goes idle for
+     * idle_step to cut it. */
+    uint32_t gap = (uint32_t)ts_diff(next->ts, j->play_ts);
+    if (gap >= AUD_JITTER_STEP) {
+      uint32_t n = spare_now(j, gap);
+      j->play_ts += n;
+      cut(j, n);
+      s = slot_at(j);
+      if (s)
+        return give_packet(j, s, out);
+    }
+  }
   if (next)
     return give_gap(j, next, out);
 

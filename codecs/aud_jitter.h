@@ -21,11 +21,12 @@
  * whose cause is known is cut without waiting for three windows: what a
  * stream's first window shows, what a unit held for a late packet was not
  * needed for, the margin let go, and our own pulls falling behind the
- * clock (an output stall that lost time, a slow device: measured from now
- * and queued at each get, once it has held 40 ms and is 5 ms or more).
- * Delay is added 2.5 ms at a time and removed in whole 2.5 ms steps (all
- * that is spare at once where the next packet is here and a pause too),
- * only in packets the sender marked as non-voice (RFC 6464 V flag), never
+ * clock (an output stall that lost time, however long, a slow device:
+ * measured from now and queued at each get, once it has held 40 ms and is
+ * 5 ms or more). Delay is added 2.5 ms at a time and removed in whole
+ * 2.5 ms steps (all that is spare at once where the next packet is here
+ * and a pause too, or from the silence between two pause packets), only
+ * in packets the sender marked as non-voice (RFC 6464 V flag), never
  * speech. The same rule absorbs clock drift between sender and receiver:
  * a fast sender fills the buffer and loses steps of its pauses, a slow one
  * empties it and gets silence inserted inside its pauses, at the floor

@@ -454,6 +454,48 @@ static void jitter_delay_our_own_stall_added_is_cut_soon_after(void **state)
   assert_true(late_st.shrunk + 3 * F10 / AUD_JITTER_STEP <= lost_st.shrunk);
 }
 
+/* Delay just after the first packet of a talk spurt: before it the
+ * speaker was quiet five seconds, sending a keepalive each second, and
+ * our output stalled `stalls` times for this long, half a second apart
+ * from 1 s in, and lost that time. */
+static uint32_t spurt_delay_after_stalls(uint32_t stall, unsigned stalls)
+{
+  struct aud_jitter *j = make();
+  const uint32_t spurt = 5 * AUD_RATE;
+  uint32_t held = 0, next = 0, at = AUD_RATE + AUD_JITTER_STEP;
+  for (uint32_t clock = 0; clock <= spurt; clock += AUD_JITTER_STEP) {
+    if (stalls > 0 && clock == at) {
+      clock += stall;
+      at = clock + AUD_RATE / 2;
+      stalls--;
+    }
+    for (; next <= spurt && next <= clock; next += AUD_RATE) {
+      clock_now = next;
+      assert_int_equal(put(j, next, F20, next / AUD_RATE, next == spurt), HX_OK);
+    }
+    for (; held < AUD_JITTER_STEP; held += out.span)
+      aud_jitter_get(j, clock, held, &out);
+    held -= AUD_JITTER_STEP;
+  }
+  uint32_t stored = 0;
+  aud_jitter_delay(j, &stored);
+  aud_jitter_destroy(j);
+  return stored + held;
+}
+
+/* A stall of our own longer than the idle limit (200 ms) is lost time
+ * like a shorter one, and so is a second and a half of them, more than
+ * the gap between keepalives: the next talk spurt does not wait behind
+ * them. The cut stops inside the band, which is two steps wide. */
+static void jitter_our_long_stalls_in_silence_are_not_kept_for_the_next_talk_spurt(void **state)
+{
+  (void)state;
+  uint32_t calm = spurt_delay_after_stalls(0, 0);
+  assert_true(spurt_delay_after_stalls(4 * F10, 1) <= calm + 2 * AUD_JITTER_STEP);
+  assert_true(spurt_delay_after_stalls(AUD_RATE * 3 / 10, 1) <= calm + 2 * AUD_JITTER_STEP);
+  assert_true(spurt_delay_after_stalls(AUD_RATE * 3 / 10, 5) <= calm + 2 * AUD_JITTER_STEP);
+}
+
 /* On a path where no packet comes late, the margin above the floor is let
  * go after a few calm windows and the delay comes down a step. A packet
  * in speech 6 ms late is waited for, and played although the next one has
@@ -671,6 +713,7 @@ int main(void)
       cmocka_unit_test(jitter_mixed_10_and_20_ms_packets_play_back_to_back),
       cmocka_unit_test(jitter_spare_delay_is_cut_in_pauses_never_in_speech),
       cmocka_unit_test(jitter_delay_our_own_stall_added_is_cut_soon_after),
+      cmocka_unit_test(jitter_our_long_stalls_in_silence_are_not_kept_for_the_next_talk_spurt),
       cmocka_unit_test(jitter_floor_comes_down_on_a_calm_path_and_back_up_after_a_late_packet),
       cmocka_unit_test(jitter_unit_held_for_a_packet_a_little_late_is_given_back_in_the_next_pause),
       cmocka_unit_test(jitter_delay_a_late_first_packet_left_is_cut_after_the_first_window),
