@@ -167,8 +167,14 @@ void cli_audio_keep_up(struct cli_audio *a, uint64_t now_ms)
 {
   if (!a || !a->pa || !a->pa_output || a->state != STATE_STARTED)
     return;
-  if (cli_devqueue_update(&a->queue, cli_audio_pa_underflows(a->pa), now_ms))
-    cli_audio_pa_requeue(a->pa, a->queue.periods);
+  enum cli_devqueue_change change =
+      cli_devqueue_update(&a->queue, cli_audio_pa_underflows(a->pa), now_ms);
+  if (change != CLI_DEVQUEUE_KEEP)
+    cli_audio_pa_requeue(a->pa, a->queue.periods,
+                         change == CLI_DEVQUEUE_MORE
+                             ? "the sound device kept running out of output"
+                             : "a period more did not stop the sound device running out of "
+                               "output");
 }
 
 size_t cli_audio_output_latency_samples(const struct cli_audio *a)

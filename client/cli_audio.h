@@ -70,8 +70,9 @@ struct hx_ring *cli_audio_capture_ring(struct cli_audio *a);
  * 2.5 ms, for a WAV file, no output or a PortAudio callback alike. */
 size_t cli_audio_playback_period(const struct cli_audio *a);
 /* Main thread, now and then while started (each pump): when a sound
- * device's output keeps running dry, reopens it with a period more queued
- * (cli_devqueue.h) and logs it. A click each time, so seldom. */
+ * device's output keeps running dry, reopens it with a period more queued,
+ * or a period less when that one more did not help (cli_devqueue.h), and
+ * logs it. A click each time, so seldom. */
 void cli_audio_keep_up(struct cli_audio *a, uint64_t now_ms);
 /* Frames the device keeps queued itself on output (PortAudio latency), for
  * latency accounting. */

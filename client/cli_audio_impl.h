@@ -40,9 +40,9 @@ size_t cli_audio_pa_output_latency_samples(const struct cli_audio_pa *pa);
 /* Times the output callback found the device had run dry, so far. */
 unsigned long cli_audio_pa_underflows(const struct cli_audio_pa *pa);
 /* Main thread, while started: reopens the output with this many periods
- * queued (the old number again if the device refuses it). A click: call
- * it only when the device keeps running dry. */
-int cli_audio_pa_requeue(struct cli_audio_pa *pa, unsigned periods);
+ * queued (the old number again if the device refuses it), and logs why.
+ * A click: call it only just after the device ran dry. */
+int cli_audio_pa_requeue(struct cli_audio_pa *pa, unsigned periods, const char *why);
 int cli_audio_pa_list_devices(FILE *out);
 
 /* --- WAV files and the null device (cli_audio_file.c) --- */

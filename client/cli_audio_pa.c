@@ -343,7 +343,7 @@ unsigned long cli_audio_pa_underflows(const struct cli_audio_pa *pa)
   return atomic_load_explicit(&pa->underflows, memory_order_relaxed);
 }
 
-int cli_audio_pa_requeue(struct cli_audio_pa *pa, unsigned periods)
+int cli_audio_pa_requeue(struct cli_audio_pa *pa, unsigned periods, const char *why)
 {
   if (!pa->out_stream || !pa->started)
     return HX_ERR_STATE;
@@ -374,8 +374,7 @@ int cli_audio_pa_requeue(struct cli_audio_pa *pa, unsigned periods)
   }
   note_output_latency(pa);
   const PaStreamInfo *si = Pa_GetStreamInfo(pa->out_stream);
-  hx_log(HX_LOG_INFO, LOG_MODULE,
-         "the sound device kept running out of output: it now keeps %.1f ms queued (was %.1f ms)",
+  hx_log(HX_LOG_INFO, LOG_MODULE, "%s: it now keeps %.1f ms queued (was %.1f ms)", why,
          si ? si->outputLatency * 1000 : pa->out_params.suggestedLatency * 1000, was * 1000);
   return HX_OK;
 }

@@ -110,16 +110,17 @@ devices_call() {
   wait_for "$T/Ben.out" '^Ada joined Lobby' 10
 }
 
-# ada_speaks_into FILE [SINK]: records SINK (probe by default) into FILE
-# while Ada's speech is played into mouth_a, then waits for both clients
-# of devices_call to leave and stops the daemon.
+# ada_speaks_into FILE [SINK [SECONDS]]: records SINK (probe by default)
+# into FILE while Ada's speech is played into mouth_a, then waits up to
+# SECONDS (15) for each client of devices_call to leave and stops the
+# daemon.
 ada_speaks_into() {
   record_probe "$1" "${2:-probe}"
   sleep 1
   paplay --device=mouth_a "$T/ada.wav" || fail "paplay could not play into mouth_a: $(tail -n 3 "$T/pulse.log")"
   sleep 1.5
   stop_record
-  wait_exit "$ADA" 15
-  wait_exit "$BEN" 15
+  wait_exit "$ADA" "${3:-15}"
+  wait_exit "$BEN" "${3:-15}"
   stop_pulse
 }
