@@ -72,6 +72,15 @@
  * big is a stall or drift (headroom is already measured against the
  * earliest pull, so counting the wobble would cut it twice). */
 #define JITTER_LAG_MIN (2 * AUD_JITTER_STEP)
+/* Our pulls stopping this much longer than they played is a stall of
+ * ours (a device callback waits 15 ms at worst in the ordinary way, on a
+ * busy machine): packets read while it lasted, or just after, may have
+ * waited in the socket through it, read late by as much, and their
+ * headroom says nothing of the network. Counting them held back, after
+ * each stall of a listener whose speaker was quiet, the time it lost:
+ * ten 200 ms stalls left 200 ms more delay into the next talk spurt. */
+#define JITTER_STALL (2 * AUD_JITTER_UNIT)
+#define JITTER_READ_SLACK AUD_JITTER_UNIT
 /* Opus conceals and recovers in whole 2.5 ms steps. */
 #define JITTER_CONCEAL_STEP 120
 
@@ -107,6 +116,9 @@ struct aud_jitter {
   int32_t lag_then;  /* lag at lag_at */
   uint32_t lag_at;   /* receiver clock when lag was last compared */
   int32_t lag_seen;  /* lag the headroom figures have been moved by */
+  bool stalled;       /* stall_from and stall_to hold our last stall */
+  uint32_t stall_from; /* receiver clock: our pulls stopped */
+  uint32_t stall_to;   /* and went on */
   int32_t known;     /* delay known to be spare: cut without waiting */
   int32_t margin;    /* headroom kept above JITTER_LEAST_HEADROOM */
   unsigned calm;     /* windows in a row with no packet late */
@@ -483,7 +495,10 @@ static int give_packet(struct aud_jitter *j, struct slot *s, struct aud_jitter_o
    * less any lag of the pulls not yet counted (see note_pace). */
   int32_t needed = (int32_t)(j->pull_now + j->pull_queued - out->skip - s->arrival);
   int32_t headroom = needed - (j->lag - j->lag_seen);
-  note_headroom(j, headroom, j->pull_now);
+  bool read_in_stall = j->stalled && ts_diff(s->arrival, j->stall_from) >= 0 &&
+                       ts_diff(s->arrival, j->stall_to + JITTER_READ_SLACK) <= 0;
+  if (!read_in_stall)
+    note_headroom(j, headroom, j->pull_now);
   /* Units held for it that it did not need (it came a little late, not
    * a unit late) are spare at once: no later window has to show them. */
   if (j->holds > 0 && headroom > floor_headroom(j)) {
@@ -573,8 +588,14 @@ static void note_pace(struct aud_jitter *j, uint32_t now, uint32_t queued)
    * same (a machine stopped for it); one past a sender restart is not
    * worth measuring, the next packet starts afresh anyway. */
   if (j->paced && elapsed >= 0 && elapsed <= AUD_JITTER_JUMP_SAMPLES) {
-    int32_t lag = j->lag + elapsed - (int32_t)(played - j->pace_out);
+    int32_t behind = elapsed - (int32_t)(played - j->pace_out);
+    int32_t lag = j->lag + behind;
     j->lag = lag < 0 ? 0 : lag;
+    if (behind >= JITTER_STALL) {
+      j->stalled = true;
+      j->stall_from = j->pace_now;
+      j->stall_to = now;
+    }
   } else {
     j->lag_then = j->lag;
     j->lag_at = now;

@@ -23,7 +23,8 @@
  * needed for, the margin let go, and our own pulls falling behind the
  * clock (an output stall that lost time, however long, a slow device:
  * measured from now and queued at each get, once it has held 40 ms and is
- * 5 ms or more). Delay is added 2.5 ms at a time and removed in whole
+ * 5 ms or more; a packet read during such a stall is no measure of
+ * headroom). Delay is added 2.5 ms at a time and removed in whole
  * 2.5 ms steps (all that is spare at once where the next packet is here
  * and a pause too, or from the silence between two pause packets), only
  * in packets the sender marked as non-voice (RFC 6464 V flag), never

@@ -37,4 +37,12 @@ split_probe "$T/probe.wav" "$T/mouth.wav" "$T/ear.wav"
 heard=$("$HXWAV" chunks "$T/ada.wav" "$T/ear.wav" 0.7 0.4) ||
   fail "after reopening its output Ben's speaker did not play Ada's speech clearly: $heard"
 echo "Ben's speaker played Ada's speech after the reopen: $heard"
+# The stalls lost their time: the delay they left is cut (in the pauses
+# before Ada spoke, and in hers), not kept for good. Ten of them once left
+# her speech more than a second late.
+delay=$("$HXWAV" chunks "$T/mouth.wav" "$T/ear.wav") || fail "the probe's channels do not match: $delay"
+least=$(echo "$delay" | sed -n 's/.*(pieces \([-0-9.]*\) to .*/\1/p')
+echo "mouth to ear after the stalls: $delay"
+awk -v l="$least" 'BEGIN { exit !(l != "" && l <= 150) }' ||
+  fail "the stalls' lost time stayed as delay: mouth to ear at least $least ms ($delay)"
 grep -E 'audio stopped' "$T/Ben.err"

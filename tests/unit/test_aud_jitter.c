@@ -469,8 +469,10 @@ static uint32_t spurt_delay_after_stalls(uint32_t stall, unsigned stalls)
       at = clock + AUD_RATE / 2;
       stalls--;
     }
+    /* Read when we next look: a keepalive sent while we were stopped
+     * waited in the socket until the stall ended. */
     for (; next <= spurt && next <= clock; next += AUD_RATE) {
-      clock_now = next;
+      clock_now = clock;
       assert_int_equal(put(j, next, F20, next / AUD_RATE, next == spurt), HX_OK);
     }
     for (; held < AUD_JITTER_STEP; held += out.span)
