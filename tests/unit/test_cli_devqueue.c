@@ -81,17 +81,24 @@ static void devqueue_forgets_occasions_older_than_its_window(void **state)
   assert_int_equal(q.periods, CLI_DEVQUEUE_START_PERIODS);
 }
 
-/* Three occasions a minute apart each make it grow: a period more that
+/* Three occasions 2 s apart, the third a change or not. */
+static enum cli_devqueue_change three_occasions(struct cli_devqueue *q, unsigned long *count,
+                                                uint64_t *now)
+{
+  keep(q, ++*count, *now);
+  *now += 2000;
+  keep(q, ++*count, *now);
+  *now += 2000;
+  return cli_devqueue_update(q, ++*count, *now);
+}
+
+/* After a calm minute, three occasions make it grow: a period more that
  * helped is kept, and the next can be tried. */
 static void grow_after_a_calm_minute(struct cli_devqueue *q, unsigned long *count,
                                      uint64_t *now)
 {
   *now += CLI_DEVQUEUE_WINDOW_MS;
-  keep(q, ++*count, *now);
-  *now += 2000;
-  keep(q, ++*count, *now);
-  *now += 2000;
-  assert_int_equal(cli_devqueue_update(q, ++*count, *now), CLI_DEVQUEUE_MORE);
+  assert_int_equal(three_occasions(q, count, now), CLI_DEVQUEUE_MORE);
   /* The reopened stream runs dry as it starts: that is not counted. */
   keep(q, ++*count, *now + 10);
 }
@@ -113,17 +120,6 @@ static void devqueue_keeps_a_period_that_helped_and_stops_at_its_top(void **stat
   for (int i = 0; i < 10; i++, now += 2000)
     keep(&q, ++count, now);
   assert_int_equal(q.periods, CLI_DEVQUEUE_MAX_PERIODS);
-}
-
-/* Three occasions 2 s apart, the third a change or not. */
-static enum cli_devqueue_change three_occasions(struct cli_devqueue *q, unsigned long *count,
-                                                uint64_t *now)
-{
-  keep(q, ++*count, *now);
-  *now += 2000;
-  keep(q, ++*count, *now);
-  *now += 2000;
-  return cli_devqueue_update(q, ++*count, *now);
 }
 
 static void devqueue_gives_back_a_period_that_did_not_help(void **state)
