@@ -122,17 +122,27 @@ static void devqueue_keeps_a_period_that_helped_and_stops_at_its_top(void **stat
   assert_int_equal(q.periods, CLI_DEVQUEUE_MAX_PERIODS);
 }
 
+/* A fresh queue that has just grown a period on trial, and settled since:
+ * returns when it grew. */
+static uint64_t on_trial(struct cli_devqueue *q, unsigned long *count, uint64_t *now)
+{
+  cli_devqueue_init(q);
+  *now = 0;
+  settle(q, *count, now);
+  assert_int_equal(three_occasions(q, count, now), CLI_DEVQUEUE_MORE);
+  assert_int_equal(q->periods, CLI_DEVQUEUE_START_PERIODS + 1);
+  uint64_t grew = *now;
+  settle(q, *count, now);
+  return grew;
+}
+
 static void devqueue_gives_back_a_period_that_did_not_help(void **state)
 {
   (void)state;
   struct cli_devqueue q;
-  cli_devqueue_init(&q);
-  uint64_t now = 0;
+  uint64_t now;
   unsigned long count = 0;
-  settle(&q, count, &now);
-  assert_int_equal(three_occasions(&q, &count, &now), CLI_DEVQUEUE_MORE);
-  assert_int_equal(q.periods, CLI_DEVQUEUE_START_PERIODS + 1);
-  settle(&q, count, &now);
+  on_trial(&q, &count, &now);
   /* As dry as before, within the minute after growing: back down. */
   assert_int_equal(three_occasions(&q, &count, &now), CLI_DEVQUEUE_LESS);
   assert_int_equal(q.periods, CLI_DEVQUEUE_START_PERIODS);
@@ -163,13 +173,9 @@ static void devqueue_judges_a_trial_by_the_minute_after_growing(void **state)
 {
   (void)state;
   struct cli_devqueue q;
-  cli_devqueue_init(&q);
-  uint64_t now = 0;
+  uint64_t now;
   unsigned long count = 0;
-  settle(&q, count, &now);
-  assert_int_equal(three_occasions(&q, &count, &now), CLI_DEVQUEUE_MORE);
-  uint64_t grew = now;
-  settle(&q, count, &now);
+  uint64_t grew = on_trial(&q, &count, &now);
   now = grew + 50000;
   keep(&q, ++count, now);
   now = grew + CLI_DEVQUEUE_WINDOW_MS + 5000;
@@ -178,12 +184,7 @@ static void devqueue_judges_a_trial_by_the_minute_after_growing(void **state)
   now += 2000;
   assert_int_equal(cli_devqueue_update(&q, ++count, now), CLI_DEVQUEUE_LESS);
 
-  cli_devqueue_init(&q);
-  now = 0;
-  settle(&q, count, &now);
-  assert_int_equal(three_occasions(&q, &count, &now), CLI_DEVQUEUE_MORE);
-  grew = now;
-  settle(&q, count, &now);
+  grew = on_trial(&q, &count, &now);
   now = grew + CLI_DEVQUEUE_WINDOW_MS + 1000;
   assert_int_equal(three_occasions(&q, &count, &now), CLI_DEVQUEUE_MORE);
   assert_int_equal(q.periods, CLI_DEVQUEUE_START_PERIODS + 2);
